@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { channelKind, conversationStatus, priority, userRole } from '../db/schema';
+
+// Request bodies are strict: an unknown field is a client bug worth hearing about.
+export const uuid = z.string().uuid('must be a UUID');
+export const idParam = z.object({ id: uuid }).strict();
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+
+export const locale = z.enum(['en', 'fa', 'ru']);
+
+export const loginBody = z
+  .object({ email: z.string().email().max(320), password: z.string().min(1).max(1000) })
+  .strict();
+
+export const mePatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    locale: locale.optional(),
+    password: z.string().min(8).max(1000).optional(),
+    currentPassword: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const conversationQuery = z
+  .object({
+    view: z.enum(['mine', 'unassigned', 'all', 'escalated']).optional(),
+    status: csv(conversationStatus.enumValues).optional(),
+    channel: csv(channelKind.enumValues).optional(),
+    priority: csv(priority.enumValues).optional(),
+    label: z.string().max(100).optional(),
+    inboxId: uuid.optional(),
+    teamId: uuid.optional(),
+    assigneeId: uuid.optional(),
+    level: z.coerce.number().int().min(0).max(4).optional(),
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const conversationPatch = z
+  .object({
+    status: z.enum(conversationStatus.enumValues).optional(),
+    priority: z.enum(priority.enumValues).optional(),
+    assigneeId: uuid.nullable().optional(),
+    teamId: uuid.nullable().optional(),
+    labels: z.array(z.string().trim().min(1).max(50)).max(30).optional(),
+    snoozedUntil: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .strict();
+
+export const escalateBody = z
+  .object({
+    reason: z.string().trim().min(1, 'reason is required').max(2000),
+    level: z.number().int().min(1).max(4).optional(),
+  })
+  .strict();
+
+export const messageBody = z
+  .object({
+    text: z.string().max(20_000).default(''),
+    private: z.boolean().optional(),
+    attachmentIds: z.array(uuid).max(10).optional(),
+  })
+  .strict();
+
+export const messagesQuery = z
+  .object({ before: uuid.optional(), limit: z.coerce.number().int().min(1).max(500).default(200) })
+  .strict();
+
+export const contactPatch = z
+  .object({
+    name: z.string().trim().max(200).optional(),
+    language: z.string().max(20).nullable().optional(),
+    preferredChannel: z.enum(channelKind.enumValues).nullable().optional(),
+    birthday: z.string().date().nullable().optional(),
+    tier: z.string().max(50).nullable().optional(),
+    notes: z.string().max(20_000).optional(),
+    customAttributes: z
+      .record(
+        z.string().max(100),
+        z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]),
+      )
+      .optional(),
+  })
+  .strict();
+
+export const searchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(200),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export const contactsQuery = z
+  .object({
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+
+export const userCreate = z
+  .object({
+    email: z.string().email().max(320),
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(userRole.enumValues).default('agent'),
+    password: z.string().min(8).max(1000).optional(),
+    locale: locale.optional(),
+    inboxIds: z.array(uuid).optional(),
+    teamIds: z.array(uuid).optional(),
+  })
+  .strict();
+
+export const userPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(userRole.enumValues).optional(),
+    active: z.boolean().optional(),
+    locale: locale.optional(),
+    password: z.string().min(8).max(1000).optional(),
+    inboxIds: z.array(uuid).optional(),
+    teamIds: z.array(uuid).optional(),
+  })
+  .strict();
+
+export const teamBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    description: z.string().max(1000).optional(),
+    memberIds: z.array(uuid).optional(),
+  })
+  .strict();
+
+export const inboxBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    channel: z.enum(channelKind.enumValues).optional(),
+    enabled: z.boolean().optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    memberIds: z.array(uuid).optional(),
+  })
+  .strict();
+
+export const cannedBody = z
+  .object({
+    shortCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ and - only')
+      .optional(),
+    content: z.string().min(1).max(5000).optional(),
+  })
+  .strict();
+
+export const uploadQuery = z.object({ fileName: z.string().trim().min(1).max(255) }).strict();

@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../db/client';
+import { inboxMembers, users } from '../db/schema';
+import type { Principal } from './auth.service';
+import { forbidden } from '../api/errors';
+
+/** 'all' for admins and supervisors; otherwise the inboxes the agent is a member of. */
+export type InboxScope = 'all' | string[];
+
+export class AccessService {
+  constructor(private readonly db: Executor) {}
+
+  async inboxScope(principal: Pick<Principal, 'id' | 'role'>): Promise<InboxScope> {
+    if (principal.role !== 'agent') return 'all';
+    const rows = await this.db
+      .select({ id: inboxMembers.inboxId })
+      .from(inboxMembers)
+      .where(eq(inboxMembers.userId, principal.id));
+    return rows.map((r) => r.id);
+  }
+
+  async scopeForUser(userId: string): Promise<InboxScope> {
+    const [user] = await this.db
+      .select({ id: users.id, role: users.role })
+      .from(users)
+      .where(eq(users.id, userId));
+    if (!user) return [];
+    return this.inboxScope({ id: user.id, role: user.role });
+  }
+
+  async canSeeInbox(principal: Pick<Principal, 'id' | 'role'>, inboxId: string): Promise<boolean> {
+    const scope = await this.inboxScope(principal);
+    return scope === 'all' || scope.includes(inboxId);
+  }
+
+  requireAdmin(principal: Principal): void {
+    if (principal.role !== 'admin') throw forbidden('only an admin may do this');
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    })
+    .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  PUBLIC_URL: z.string().url().optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Secret for visitor tokens; generated and kept in DATA_DIR when unset. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 14),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1000),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().optional(),
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_PHONE_NUMBER: z.string().optional(),
+  TWILIO_API_BASE: z.string().url().optional(),
+  IMAP_URL: optionalUrl(['imap', 'imaps']),
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  EMAIL_FROM: z.string().optional(),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once, at start-up; nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  // An empty variable means "unset" (as in `.env.example` copies), not "set to nothing".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  const pairs: [string, string | undefined, string, string | undefined][] = [
+    ['ADMIN_EMAIL', c.ADMIN_EMAIL, 'ADMIN_PASSWORD', c.ADMIN_PASSWORD],
+  ];
+  for (const [a, av, b, bv] of pairs) {
+    if ((av === undefined) !== (bv === undefined))
+      problems.push(`${av ? b : a}: must be set together with ${av ? a : b}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '') };
+}

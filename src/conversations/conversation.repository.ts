@@ -1,0 +1,284 @@
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../db/client';
+import {
+  attachments,
+  contactIdentities,
+  contacts,
+  conversations,
+  messages,
+  teams,
+  users,
+  type AttachmentRow,
+  type ChannelKind,
+  type ConversationRow,
+  type ConversationStatus,
+  type MessageRow,
+  type Priority,
+} from '../db/schema';
+import type { InboxScope } from '../auth/access.service';
+import { likePattern, normalizeForSearch } from '../search/normalize';
+import {
+  toContactDto,
+  toConversationDto,
+  toMessageDto,
+  type ContactDto,
+  type ConversationDto,
+  type MessageDto,
+  type Ref,
+} from './dto';
+
+export interface ConversationFilter {
+  scope: InboxScope;
+  userId: string;
+  view?: 'mine' | 'unassigned' | 'all' | 'escalated' | undefined;
+  status?: ConversationStatus[] | undefined;
+  channel?: ChannelKind[] | undefined;
+  priority?: Priority[] | undefined;
+  label?: string | undefined;
+  inboxId?: string | undefined;
+  teamId?: string | undefined;
+  assigneeId?: string | undefined;
+  contactId?: string | undefined;
+  minLevel?: number | undefined;
+  q?: string | undefined;
+}
+
+export interface Cursor {
+  at: string | null;
+  id: string;
+}
+
+const assignee = alias(users, 'assignee');
+
+function scopeCondition(scope: InboxScope): SQL | undefined {
+  if (scope === 'all') return undefined;
+  // An agent in no inbox sees nothing; `in ()` is not valid SQL, so say false outright.
+  return scope.length ? inArray(conversations.inboxId, scope) : sql`false`;
+}
+
+function conditions(f: ConversationFilter): SQL[] {
+  const c: (SQL | undefined)[] = [
+    scopeCondition(f.scope),
+    // A web visitor who opened the widget and never wrote is not work for anyone.
+    gt(conversations.messageCount, 0),
+  ];
+  if (f.view === 'mine') c.push(eq(conversations.assigneeId, f.userId));
+  if (f.view === 'unassigned') c.push(isNull(conversations.assigneeId));
+  if (f.view === 'escalated') c.push(sql`${conversations.level} >= 2`);
+  if (f.status?.length) c.push(inArray(conversations.status, f.status));
+  if (f.channel?.length) c.push(inArray(conversations.channel, f.channel));
+  if (f.priority?.length) c.push(inArray(conversations.priority, f.priority));
+  if (f.label) c.push(sql`${f.label} = any(${conversations.labels})`);
+  if (f.inboxId) c.push(eq(conversations.inboxId, f.inboxId));
+  if (f.teamId) c.push(eq(conversations.teamId, f.teamId));
+  if (f.assigneeId) c.push(eq(conversations.assigneeId, f.assigneeId));
+  if (f.contactId) c.push(eq(conversations.contactId, f.contactId));
+  if (f.minLevel !== undefined) c.push(sql`${conversations.level} >= ${f.minLevel}`);
+  if (f.q) {
+    const pattern = likePattern(normalizeForSearch(f.q));
+    c.push(
+      or(
+        sql`${contacts.searchText} like ${pattern}`,
+        sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.search_text like ${pattern})`,
+      ),
+    );
+  }
+  return c.filter((x): x is SQL => x !== undefined);
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value as unknown[];
+    if ((at !== null && typeof at !== 'string') || typeof id !== 'string') return null;
+    if (at !== null && Number.isNaN(Date.parse(at))) return null;
+    if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}
+
+export class ConversationRepository {
+  constructor(readonly db: Executor) {}
+
+  private baseSelect(db: Executor) {
+    return db
+      .select({
+        c: conversations,
+        contactName: contacts.name,
+        assigneeName: assignee.name,
+        teamName: teams.name,
+      })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+      .leftJoin(teams, eq(teams.id, conversations.teamId));
+  }
+
+  private static toDto(r: {
+    c: ConversationRow;
+    contactName: string;
+    assigneeName: string | null;
+    teamName: string | null;
+  }): ConversationDto {
+    return toConversationDto(r.c, {
+      contact: { id: r.c.contactId, name: r.contactName },
+      assignee: r.c.assigneeId ? { id: r.c.assigneeId, name: r.assigneeName ?? '' } : null,
+      team: r.c.teamId ? { id: r.c.teamId, name: r.teamName ?? '' } : null,
+    });
+  }
+
+  async list(
+    filter: ConversationFilter,
+    limit: number,
+    cursor: Cursor | null,
+  ): Promise<{ items: ConversationDto[]; nextCursor: string | null }> {
+    const where = conditions(filter);
+    if (cursor) {
+      // Keyset pagination on (last_message_at desc nulls last, id desc): stable while rows move.
+      where.push(
+        cursor.at === null
+          ? and(isNull(conversations.lastMessageAt), lt(conversations.id, cursor.id))!
+          : sql`(${conversations.lastMessageAt} < ${cursor.at}::timestamptz
+                 or (${conversations.lastMessageAt} = ${cursor.at}::timestamptz and ${conversations.id} < ${cursor.id})
+                 or ${conversations.lastMessageAt} is null)`,
+      );
+    }
+    const rows = await this.baseSelect(this.db)
+      .where(and(...where))
+      .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(ConversationRepository.toDto),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ at: last.c.lastMessageAt?.toISOString() ?? null, id: last.c.id })
+          : null,
+    };
+  }
+
+  async counts(scope: InboxScope, userId: string) {
+    const open = and(...conditions({ scope, userId }), sql`${conversations.status} <> 'resolved'`);
+    const [totals] = await this.db
+      .select({
+        all: sql<number>`count(*)::int`,
+        mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${userId})::int`,
+        unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
+        escalated: sql<number>`count(*) filter (where ${conversations.level} >= 2)::int`,
+      })
+      .from(conversations)
+      .where(open);
+    const byTeam = await this.db
+      .select({ teamId: conversations.teamId, n: sql<number>`count(*)::int` })
+      .from(conversations)
+      .where(and(open, sql`${conversations.teamId} is not null`))
+      .groupBy(conversations.teamId);
+    return {
+      all: totals?.all ?? 0,
+      mine: totals?.mine ?? 0,
+      unassigned: totals?.unassigned ?? 0,
+      escalated: totals?.escalated ?? 0,
+      teams: Object.fromEntries(byTeam.map((r) => [r.teamId, r.n])),
+    };
+  }
+
+  async findRow(id: string, db: Executor = this.db): Promise<ConversationRow | undefined> {
+    const [row] = await db.select().from(conversations).where(eq(conversations.id, id)).limit(1);
+    return row;
+  }
+
+  async dto(id: string, db: Executor = this.db): Promise<ConversationDto | undefined> {
+    const [row] = await this.baseSelect(db).where(eq(conversations.id, id)).limit(1);
+    return row ? ConversationRepository.toDto(row) : undefined;
+  }
+
+  async contactDto(contactId: string, db: Executor = this.db): Promise<ContactDto | undefined> {
+    const [row] = await db.select().from(contacts).where(eq(contacts.id, contactId)).limit(1);
+    if (!row) return undefined;
+    const ids = await db
+      .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+      .from(contactIdentities)
+      .where(eq(contactIdentities.contactId, contactId))
+      .orderBy(contactIdentities.createdAt);
+    return toContactDto(row, ids);
+  }
+
+  /** Messages with their senders' names and attachments, in the order given. */
+  async messageDtos(rows: MessageRow[], db: Executor = this.db): Promise<MessageDto[]> {
+    if (!rows.length) return [];
+    const userIds = [
+      ...new Set(rows.filter((r) => r.senderType === 'user' && r.senderId).map((r) => r.senderId!)),
+    ];
+    const contactIds = [
+      ...new Set(
+        rows.filter((r) => r.senderType === 'contact' && r.senderId).map((r) => r.senderId!),
+      ),
+    ];
+    const [userRefs, contactRefs, files] = await Promise.all([
+      userIds.length
+        ? db
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(inArray(users.id, userIds))
+        : Promise.resolve([] as Ref[]),
+      contactIds.length
+        ? db
+            .select({ id: contacts.id, name: contacts.name })
+            .from(contacts)
+            .where(inArray(contacts.id, contactIds))
+        : Promise.resolve([] as Ref[]),
+      db
+        .select()
+        .from(attachments)
+        .where(
+          inArray(
+            attachments.messageId,
+            rows.map((r) => r.id),
+          ),
+        ),
+    ]);
+    const names = new Map<string, Ref>([...userRefs, ...contactRefs].map((r) => [r.id, r]));
+    const filesBy = new Map<string, AttachmentRow[]>();
+    for (const f of files) {
+      if (!f.messageId) continue;
+      filesBy.set(f.messageId, [...(filesBy.get(f.messageId) ?? []), f]);
+    }
+    return rows.map((r) =>
+      toMessageDto(r, r.senderId ? (names.get(r.senderId) ?? null) : null, filesBy.get(r.id) ?? []),
+    );
+  }
+
+  async listMessages(
+    conversationId: string,
+    opts: { before?: MessageRow | undefined; limit: number; includePrivate: boolean },
+  ): Promise<MessageRow[]> {
+    const where = [eq(messages.conversationId, conversationId)];
+    if (!opts.includePrivate) where.push(eq(messages.private, false));
+    if (opts.before) {
+      where.push(
+        sql`(${messages.createdAt}, ${messages.id}) < (${opts.before.createdAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)`,
+      );
+    }
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(...where))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(opts.limit);
+    return rows.reverse();
+  }
+
+  async findMessage(id: string): Promise<MessageRow | undefined> {
+    const [row] = await this.db.select().from(messages).where(eq(messages.id, id)).limit(1);
+    return row;
+  }
+}

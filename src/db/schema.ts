@@ -1,0 +1,463 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const userRole = pgEnum('user_role', ['admin', 'supervisor', 'agent']);
+export const channelKind = pgEnum('channel_kind', [
+  'webchat',
+  'sms',
+  'voice',
+  'email',
+  'telegram',
+  'botframework',
+]);
+export const identityKind = pgEnum('identity_kind', [
+  'phone',
+  'email',
+  'telegram',
+  'webchat',
+  'botframework',
+]);
+export const conversationStatus = pgEnum('conversation_status', [
+  'bot',
+  'open',
+  'pending',
+  'snoozed',
+  'resolved',
+]);
+export const priority = pgEnum('priority', ['none', 'low', 'medium', 'high', 'urgent']);
+export const direction = pgEnum('direction', ['in', 'out']);
+export const senderType = pgEnum('sender_type', ['contact', 'user', 'bot', 'system']);
+export const messageStatus = pgEnum('message_status', [
+  'received',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+]);
+export const deliveryState = pgEnum('delivery_state', ['pending', 'done', 'dead']);
+export const complaintStatus = pgEnum('complaint_status', [
+  'open',
+  'resolved',
+  'reopened',
+  'closed',
+]);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: userRole('role').notNull().default('agent'),
+    locale: text('locale').notNull().default('en'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+
+/** Bearer tokens: only a SHA-256 of the secret is stored, so a leaked table grants nothing. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [
+    uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
+    index('auth_tokens_user_idx').on(t.userId),
+  ],
+);
+
+export const teams = pgTable('teams', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lead: boolean('lead').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('team_members_user_idx').on(t.userId),
+  ],
+);
+
+export const businessHours = pgTable('business_hours', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** [{day: 0-6, open: "09:00", close: "17:00"}] in the timezone above. */
+  weekly: jsonb('weekly').notNull().default([]),
+  holidays: jsonb('holidays').notNull().default([]),
+});
+
+/** One channel instance: a phone number, a mailbox, a bot, a website. Secrets come from config. */
+export const inboxes = pgTable('inboxes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  channel: channelKind('channel').notNull(),
+  /** Non-secret channel settings (greeting, widget colour, reopen window…). */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  businessHoursId: uuid('business_hours_id').references(() => businessHours.id, {
+    onDelete: 'set null',
+  }),
+  defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const inboxMembers = pgTable(
+  'inbox_members',
+  {
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.inboxId, t.userId] }),
+    index('inbox_members_user_idx').on(t.userId),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull().default(''),
+    language: text('language'),
+    preferredChannel: channelKind('preferred_channel'),
+    birthday: date('birthday'),
+    tier: text('tier'),
+    lifetimeValue: numeric('lifetime_value', { precision: 14, scale: 2 }),
+    notes: text('notes').notNull().default(''),
+    /** Name and identities folded by normalizeForSearch (Persian/Arabic letters, digits, ё). */
+    searchText: text('search_text').notNull().default(''),
+    customAttributes: jsonb('custom_attributes')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default({}),
+    /** Set when this profile was merged into another; the row stays for the audit trail. */
+    mergedIntoId: uuid('merged_into_id'),
+    lastSeenAt: ts('last_seen_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('contacts_name_idx').on(t.name)],
+);
+
+export const contactIdentities = pgTable(
+  'contact_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: identityKind('kind').notNull(),
+    /** Normalised: E.164 phone, lower-case email, numeric Telegram id, visitor id. */
+    value: text('value').notNull(),
+    verified: boolean('verified').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('contact_identities_kind_value_key').on(t.kind, t.value),
+    index('contact_identities_contact_idx').on(t.contactId),
+  ],
+);
+
+export const slaPolicies = pgTable('sla_policies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  /** Applies to contacts of this tier (null = everyone) and complaints of this level (null = any). */
+  tier: text('tier'),
+  level: integer('level'),
+  firstResponseMinutes: integer('first_response_minutes').notNull(),
+  resolutionMinutes: integer('resolution_minutes').notNull(),
+  businessHoursOnly: boolean('business_hours_only').notNull().default(true),
+});
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'restrict' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'restrict' }),
+    channel: channelKind('channel').notNull(),
+    status: conversationStatus('status').notNull().default('open'),
+    priority: priority('priority').notNull().default('none'),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    subject: text('subject'),
+    /** Channel thread key (email References root, Telegram chat id) used to find the thread. */
+    threadKey: text('thread_key'),
+    /** Complaint ladder: 0 = not a complaint, 1 front line … 4 external risk. */
+    level: integer('level').notNull().default(0),
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    unreadCount: integer('unread_count').notNull().default(0),
+    messageCount: integer('message_count').notNull().default(0),
+    lastMessageAt: ts('last_message_at'),
+    lastMessagePreview: text('last_message_preview'),
+    lastIncomingAt: ts('last_incoming_at'),
+    /** When the customer started waiting for an answer; null when the last word was ours. */
+    waitingSince: ts('waiting_since'),
+    firstReplyAt: ts('first_reply_at'),
+    snoozedUntil: ts('snoozed_until'),
+    slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    firstResponseDueAt: ts('first_response_due_at'),
+    resolutionDueAt: ts('resolution_due_at'),
+    resolvedAt: ts('resolved_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('conversations_activity_idx').on(t.lastMessageAt.desc(), t.id),
+    index('conversations_contact_inbox_idx').on(t.contactId, t.inboxId, t.createdAt.desc()),
+    index('conversations_inbox_status_idx').on(t.inboxId, t.status),
+    index('conversations_assignee_idx').on(t.assigneeId),
+    index('conversations_thread_idx').on(t.inboxId, t.threadKey),
+    check('conversations_level_range', sql`${t.level} between 0 and 4`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'restrict' }),
+    direction: direction('direction').notNull(),
+    senderType: senderType('sender_type').notNull(),
+    /** users.id for agents, contacts.id for customers, null for bot/system. */
+    senderId: uuid('sender_id'),
+    text: text('text').notNull().default(''),
+    /** Original HTML body (email), sanitised before it is shown. */
+    html: text('html'),
+    /** `text` folded by normalizeForSearch. */
+    searchText: text('search_text').notNull().default(''),
+    private: boolean('private').notNull().default(false),
+    status: messageStatus('status').notNull(),
+    failureReason: text('failure_reason'),
+    /** Provider's id: the idempotency key for inbound, the provider's receipt for outbound. */
+    providerMessageId: text('provider_message_id'),
+    /** Anything channel-specific worth keeping: email headers, Telegram reply markup, raw payload. */
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    uniqueIndex('messages_provider_id_key')
+      .on(t.inboxId, t.direction, t.providerMessageId)
+      .where(sql`${t.providerMessageId} is not null`),
+  ],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Null between an agent's upload and the reply that carries it. */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    uploaderId: uuid('uploader_id').references(() => users.id, { onDelete: 'set null' }),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    /** Path under DATA_DIR/attachments, or null while only the provider's URL is known. */
+    storagePath: text('storage_path'),
+    providerUrl: text('provider_url'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_message_idx').on(t.messageId)],
+);
+
+/** Outbound work queue: one row per message to send, claimed with FOR UPDATE SKIP LOCKED. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    state: deliveryState('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('deliveries_message_key').on(t.messageId),
+    index('deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+  ],
+);
+
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'restrict' }),
+    level: integer('level').notNull().default(1),
+    status: complaintStatus('status').notNull().default('open'),
+    category: text('category'),
+    severity: text('severity'),
+    customerWants: text('customer_wants'),
+    offered: text('offered'),
+    rootCause: text('root_cause'),
+    resolution: text('resolution'),
+    legalFlag: boolean('legal_flag').notNull().default(false),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    dueAt: ts('due_at'),
+    csat: integer('csat'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    resolvedAt: ts('resolved_at'),
+  },
+  (t) => [
+    index('complaints_conversation_idx').on(t.conversationId),
+    check('complaints_level_range', sql`${t.level} between 1 and 4`),
+  ],
+);
+
+/** Every change of complaint level, by a person or by a rule. */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    fromLevel: integer('from_level').notNull(),
+    toLevel: integer('to_level').notNull(),
+    reason: text('reason').notNull(),
+    /** users.id when a person escalated; null when a rule did (rule named in `rule`). */
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    rule: text('rule'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('escalations_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+export const cannedResponses = pgTable('canned_responses', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  shortCode: text('short_code').notNull().unique(),
+  content: text('content').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Orders imported over the API or CSV: the source of lifetime value and RFM segments. */
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+    currency: text('currency').notNull(),
+    orderedAt: ts('ordered_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_external_key').on(t.externalId),
+    index('orders_contact_idx').on(t.contactId),
+  ],
+);
+
+/** Audit trail: who changed what, when. Written in the same transaction as the change. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    actorType: senderType('actor_type').notNull(),
+    actorId: uuid('actor_id'),
+    entity: text('entity').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    action: text('action').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.createdAt)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type InboxRow = typeof inboxes.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
+export type IdentityRow = typeof contactIdentities.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
+export type TeamRow = typeof teams.$inferSelect;
+export type ChannelKind = (typeof channelKind.enumValues)[number];
+export type IdentityKind = (typeof identityKind.enumValues)[number];
+export type ConversationStatus = (typeof conversationStatus.enumValues)[number];
+export type Priority = (typeof priority.enumValues)[number];
+export type Role = (typeof userRole.enumValues)[number];
+export type MessageStatus = (typeof messageStatus.enumValues)[number];
+
+/** Server-wide values that every instance must share, e.g. the visitor-token secret. */
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

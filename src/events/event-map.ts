@@ -1,0 +1,31 @@
+import type { ConversationDto, MessageDto, ContactDto } from '../conversations/dto';
+
+/** Internal domain events, emitted after the transaction that caused them has committed. */
+export interface EventMap {
+  'message.created': {
+    conversationId: string;
+    inboxId: string;
+    message: MessageDto;
+    conversation: ConversationDto;
+  };
+  'message.updated': { conversationId: string; inboxId: string; message: MessageDto };
+  'conversation.created': { conversation: ConversationDto };
+  'conversation.updated': { conversation: ConversationDto; changes: string[] };
+  'conversation.escalated': {
+    conversation: ConversationDto;
+    level: number;
+    fromLevel: number;
+    reason: string;
+  };
+  'contact.created': { contact: ContactDto };
+  'contact.updated': { contact: ContactDto };
+  /** A queued outbound message exists: wake the dispatcher now instead of at its next poll. */
+  'delivery.queued': { messageId: string };
+  'user.deactivated': { userId: string };
+  'user.access-changed': { userId: string };
+  'auth.token-revoked': { tokenId: string };
+}
+
+export type EventName = keyof EventMap;
+export type PendingEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
+export type Emit = <K extends EventName>(name: K, payload: EventMap[K]) => void;
