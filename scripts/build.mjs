@@ -17,6 +17,7 @@ export async function buildWidget() {
     format: 'iife',
     target: ['es2020'],
     legalComments: 'none',
+    charset: 'utf8',
     logLevel: 'warning',
   });
 }

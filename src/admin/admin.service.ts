@@ -1,6 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { queryRows } from '../db/rows';
+import { isUniqueViolation } from '../db/errors';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
   cannedResponses,
@@ -36,9 +37,6 @@ export interface TeamDto {
   description: string;
   memberIds: string[];
 }
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 
 /** Agents, teams, inboxes and canned responses: what admins configure. */
 export class AdminService {

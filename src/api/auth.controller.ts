@@ -31,11 +31,9 @@ export function authRoutes(deps: {
     keyGenerator: (req) =>
       `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
     handler: (_req, res) => {
-      res
-        .status(429)
-        .json({
-          error: { code: 'rate_limited', message: 'too many sign-in attempts; wait a minute' },
-        });
+      res.status(429).json({
+        error: { code: 'rate_limited', message: 'too many sign-in attempts; wait a minute' },
+      });
     },
   });
 

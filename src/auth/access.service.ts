@@ -10,9 +10,13 @@ export type InboxScope = 'all' | string[];
 export class AccessService {
   constructor(private readonly db: Executor) {}
 
-  async inboxScope(principal: Pick<Principal, 'id' | 'role'>): Promise<InboxScope> {
+  /** `db` must be the open transaction when called inside one (PGlite has a single connection). */
+  async inboxScope(
+    principal: Pick<Principal, 'id' | 'role'>,
+    db: Executor = this.db,
+  ): Promise<InboxScope> {
     if (principal.role !== 'agent') return 'all';
-    const rows = await this.db
+    const rows = await db
       .select({ id: inboxMembers.inboxId })
       .from(inboxMembers)
       .where(eq(inboxMembers.userId, principal.id));
@@ -28,8 +32,12 @@ export class AccessService {
     return this.inboxScope({ id: user.id, role: user.role });
   }
 
-  async canSeeInbox(principal: Pick<Principal, 'id' | 'role'>, inboxId: string): Promise<boolean> {
-    const scope = await this.inboxScope(principal);
+  async canSeeInbox(
+    principal: Pick<Principal, 'id' | 'role'>,
+    inboxId: string,
+    db: Executor = this.db,
+  ): Promise<boolean> {
+    const scope = await this.inboxScope(principal, db);
     return scope === 'all' || scope.includes(inboxId);
   }
 

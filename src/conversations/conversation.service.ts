@@ -94,7 +94,7 @@ export class ConversationService {
     db: Executor = this.repo.db,
   ): Promise<ConversationRow> {
     const row = await this.repo.findRow(id, db);
-    if (!row || !(await this.access.canSeeInbox(principal, row.inboxId)))
+    if (!row || !(await this.access.canSeeInbox(principal, row.inboxId, db)))
       throw notFound('conversation');
     return row;
   }
@@ -367,7 +367,7 @@ export class ConversationService {
       .from(conversations)
       .where(eq(conversations.id, id))
       .for('update');
-    if (!row || !(await this.access.canSeeInbox(principal, row.inboxId)))
+    if (!row || !(await this.access.canSeeInbox(principal, row.inboxId, tx)))
       throw notFound('conversation');
     return row;
   }

@@ -70,6 +70,12 @@ export class AgentGateway {
             }),
           );
         socket.data.principal = principal;
+        // Joined here, before the client is told it is connected, so no event falls in between.
+        await socket.join([
+          userRoom(principal.id),
+          tokenRoom(principal.tokenId),
+          ...(await this.rooms(principal)),
+        ]);
         next();
       } catch (err) {
         next(err as Error);
@@ -81,11 +87,6 @@ export class AgentGateway {
 
   private async onConnection(socket: Socket, visitors: VisitorNotifier): Promise<void> {
     const principal = socket.data.principal as Principal;
-    await socket.join([
-      userRoom(principal.id),
-      tokenRoom(principal.tokenId),
-      ...(await this.rooms(principal)),
-    ]);
     const handle = <T extends z.ZodTypeAny>(
       event: string,
       schema: T,

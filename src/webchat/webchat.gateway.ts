@@ -73,6 +73,7 @@ export class WebchatGateway implements WebchatTransport, VisitorNotifier {
         const session: VisitorSession = { visitorId, inbox, contactId, conversationId, sent: [] };
         socket.data.session = session;
         socket.data.token = token;
+        await socket.join([visitorRoom(visitorId), conversationRoom(conversationId)]);
         next();
       } catch (err) {
         this.logger.error({ err }, 'web-chat handshake failed');
@@ -93,13 +94,6 @@ export class WebchatGateway implements WebchatTransport, VisitorNotifier {
 
   private async onConnection(socket: Socket, agents: AgentGateway): Promise<void> {
     const session = socket.data.session as VisitorSession;
-    await socket.join([visitorRoom(session.visitorId), conversationRoom(session.conversationId)]);
-    socket.emit('session', {
-      visitorToken: socket.data.token as string,
-      conversationId: session.conversationId,
-    });
-    await this.replayHistory(socket, session.conversationId);
-
     socket.on('message', async (payload: unknown, ack?: unknown) => {
       const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
       const now = Date.now();
@@ -161,6 +155,14 @@ export class WebchatGateway implements WebchatTransport, VisitorNotifier {
         });
       }
     });
+
+    // Handlers are registered before the first await: a message sent right after `session`
+    // must find its listener.
+    socket.emit('session', {
+      visitorToken: socket.data.token as string,
+      conversationId: session.conversationId,
+    });
+    await this.replayHistory(socket, session.conversationId);
   }
 
   private async replayHistory(socket: Socket, conversationId: string): Promise<void> {
