@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import { ChannelRegistry } from '../channels/types';
+import { ChannelRegistry, type ChannelAdapter } from '../channels/types';
 import { WebchatAdapter } from '../channels/webchat/adapter';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -48,10 +48,17 @@ export interface RunningServer {
  * The composition root: the only place that reads configuration and wires collaborators.
  * Everything else receives what it needs through its constructor.
  */
+export interface StartOptions {
+  /** Where the one-time generated admin password is printed (stdout by default). */
+  print?: (line: string) => void;
+  /** Extra channel adapters, for channels configured outside the environment (and tests). */
+  adapters?: ChannelAdapter[];
+}
+
 export async function startServer(
   config: Config,
   logger: Logger,
-  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const { app, ready, stopping } = createApp(logger, {
     distDir: join(root, 'dist'),
@@ -93,7 +100,7 @@ export async function startServer(
     db,
     logger,
     { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
-    print,
+    options.print ?? ((line) => process.stdout.write(`${line}\n`)),
   );
   const secret = await visitorSecret(db, config.SESSION_SECRET);
 
@@ -116,6 +123,7 @@ export async function startServer(
 
   const channels = new ChannelRegistry();
   channels.register(new WebchatAdapter(webchatGateway));
+  for (const adapter of options.adapters ?? []) channels.register(adapter);
 
   const dispatcher = new DispatcherService(uow, repo, channels, files, logger, {
     pollMs: config.DELIVERY_POLL_MS,
@@ -154,18 +162,17 @@ export async function startServer(
   const stop = () =>
     (stopped ??= (async () => {
       stopping();
-      // Stop taking new work: no new HTTP connections, sockets closed, no new deliveries.
-      const httpClosed = new Promise<void>((r) => http.close(() => r()));
+      // Stop taking new work: every socket of every namespace is closed, then the HTTP server
+      // stops accepting; requests in flight finish (idle keep-alive connections are dropped).
+      const closed = new Promise<void>((r) => io.close(() => r()));
       http.closeIdleConnections();
-      io.disconnectSockets(true);
       await dispatcher.stop();
       const forced = setTimeout(() => http.closeAllConnections(), 5_000);
-      await httpClosed;
+      await closed;
       clearTimeout(forced);
       // Let transactions already started commit, then close the database cleanly.
       await uow.drain();
       events.removeAllListeners();
-      await new Promise<void>((r) => io.close(() => r()));
       await redis?.close();
       await database.close();
       logger.info('stopped cleanly');

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
+import type { ChannelAdapter } from '../../channels/types';
 import { createTestStorage, type TestStorage } from './database';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
@@ -15,12 +16,18 @@ export interface TestServer {
   url: string;
   server: RunningServer;
   storage: TestStorage;
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>;
+  /** Stops the server and keeps its data, for a restart on the same storage. */
+  halt(): Promise<void>;
 }
 
 /** The whole server in this process, on a free port, with its own database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const storage = await createTestStorage();
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { storage?: TestStorage; adapters?: ChannelAdapter[] } = {},
+): Promise<TestServer> {
+  const storage = opts.storage ?? (await createTestStorage());
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -31,15 +38,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DELIVERY_POLL_MS: '200',
     ...env,
   });
-  const server = await startServer(
-    config,
-    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    () => undefined,
-  );
+  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
+    print: () => undefined,
+    adapters: opts.adapters ?? [],
+  });
   return {
     url: server.url,
     server,
     storage,
+    halt: () => server.stop(),
     stop: async () => {
       await server.stop();
       await storage.cleanup();

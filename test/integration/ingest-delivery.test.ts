@@ -1,0 +1,324 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import {
+  ChannelSendError,
+  type ChannelAdapter,
+  type InboundMessage,
+  type OutboundMessage,
+  type SendResult,
+} from '../../channels/types';
+import { conversations, deliveries, inboxes, messages, type InboxRow } from '../../src/db/schema';
+import type { EventName } from '../../src/events/event-map';
+import { login, startTestServer, type Api, type TestServer } from '../helpers/server';
+
+/** An SMS provider we control: it fails the way a test tells it to. */
+class ScriptedSms implements ChannelAdapter {
+  readonly kind = 'sms' as const;
+  readonly sent: OutboundMessage[] = [];
+  failures: ChannelSendError[] = [];
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(message);
+    return { providerMessageId: `SM${this.sent.length}` };
+  }
+}
+
+let t: TestServer;
+let admin: Api;
+let sms: InboxRow;
+const provider = new ScriptedSms();
+let seq = 0;
+
+function inbound(
+  phone: string,
+  text: string,
+  providerMessageId = `SM-in-${++seq}`,
+): InboundMessage {
+  return {
+    channel: 'sms',
+    sender: { kind: 'phone', value: phone },
+    providerMessageId,
+    text,
+    attachments: [],
+  };
+}
+
+function recordEvents(names: EventName[]) {
+  const seen: { name: EventName; payload: unknown }[] = [];
+  for (const name of names)
+    t.server.events.on(name, (payload) => void seen.push({ name, payload }));
+  return seen;
+}
+
+async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const messageRow = async (id: string) =>
+  (await t.server.database.db.select().from(messages).where(eq(messages.id, id)))[0]!;
+
+beforeAll(async () => {
+  t = await startTestServer({}, { adapters: [provider] });
+  admin = await login(t.url);
+  const res = await admin.send<{ id: string }>('POST', '/api/v1/inboxes', {
+    name: 'SMS',
+    channel: 'sms',
+  });
+  [sms] = await t.server.database.db.select().from(inboxes).where(eq(inboxes.id, res.body.id));
+});
+afterAll(async () => t?.stop());
+
+describe('ingest', () => {
+  it('creates the contact and conversation for a new identity and announces both after commit', async () => {
+    const events = recordEvents([
+      'conversation.created',
+      'message.created',
+      'conversation.updated',
+    ]);
+    const result = await t.server.ingest.ingest(sms, inbound('+989121234567', 'سلام'));
+    expect(result.duplicate).toBe(false);
+    expect(result.conversation).toMatchObject({
+      channel: 'sms',
+      status: 'open',
+      unreadCount: 1,
+      contact: { name: '+989121234567' },
+    });
+    expect(events.map((e) => e.name)).toEqual(['conversation.created', 'message.created']);
+    const contact = await admin.get<{ identities: unknown[] }>(
+      `/api/v1/contacts/${result.contactId}`,
+    );
+    expect(contact.body.identities).toEqual([{ kind: 'phone', value: '+989121234567' }]);
+  });
+
+  it('stores a redelivered message once and emits nothing for the repeat', async () => {
+    const first = await t.server.ingest.ingest(
+      sms,
+      inbound('+989120000001', 'order 42?', 'SM-dup-1'),
+    );
+    const events = recordEvents([
+      'message.created',
+      'conversation.updated',
+      'conversation.created',
+    ]);
+    const again = await t.server.ingest.ingest(
+      sms,
+      inbound('+989120000001', 'order 42?', 'SM-dup-1'),
+    );
+    expect(again).toMatchObject({ duplicate: true, message: { id: first.message.id } });
+    expect(events).toEqual([]);
+    const list = await admin.get<{ items: unknown[] }>(
+      `/api/v1/conversations/${first.conversation.id}/messages`,
+    );
+    expect(list.body.items).toHaveLength(1);
+  });
+
+  it('keeps one copy when the same message arrives concurrently', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        t.server.ingest.ingest(sms, inbound('+989120000002', 'hurry', 'SM-race-1')),
+      ),
+    );
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+  });
+
+  it('opens one conversation when a new customer sends several messages at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        t.server.ingest.ingest(sms, inbound('+79161234567', `часть ${i}`)),
+      ),
+    );
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.contactId)).size).toBe(1);
+    const conv = await admin.get<{ unreadCount: number; messageCount: number }>(
+      `/api/v1/conversations/${results[0]!.conversation.id}`,
+    );
+    expect(conv.body).toMatchObject({ unreadCount: 5, messageCount: 5 });
+  });
+
+  it('reopens a recently resolved conversation, and starts a new one after the reopen window', async () => {
+    const first = await t.server.ingest.ingest(sms, inbound('+989120000003', 'broken'));
+    await admin.send('PATCH', `/api/v1/conversations/${first.conversation.id}`, {
+      status: 'resolved',
+    });
+    const reopened = await t.server.ingest.ingest(sms, inbound('+989120000003', 'still broken'));
+    expect(reopened.conversation).toMatchObject({ id: first.conversation.id, status: 'open' });
+
+    await admin.send('PATCH', `/api/v1/conversations/${first.conversation.id}`, {
+      status: 'resolved',
+    });
+    await t.server.database.db
+      .update(conversations)
+      .set({ resolvedAt: sql`now() - interval '30 days'` })
+      .where(eq(conversations.id, first.conversation.id));
+    const fresh = await t.server.ingest.ingest(sms, inbound('+989120000003', 'new problem'));
+    expect(fresh.conversation.id).not.toBe(first.conversation.id);
+    expect(
+      (await admin.get<{ status: string }>(`/api/v1/conversations/${first.conversation.id}`)).body
+        .status,
+    ).toBe('resolved');
+  });
+
+  it('stores attachments and serves them to agents only', async () => {
+    const msg = {
+      ...inbound('+989120000004', 'photo of the damage'),
+      attachments: [
+        { fileName: 'damage.jpg', contentType: 'image/jpeg', data: Buffer.from('fake-jpeg-bytes') },
+      ],
+    };
+    const result = await t.server.ingest.ingest(sms, msg);
+    const attachment = result.message.attachments[0]!;
+    expect(attachment).toMatchObject({
+      fileName: 'damage.jpg',
+      contentType: 'image/jpeg',
+      size: 15,
+    });
+    const res = await fetch(`${t.url}${attachment.url}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('attachment');
+    expect(await res.text()).toBe('fake-jpeg-bytes');
+    expect((await fetch(`${t.url}${attachment.url}`)).status).toBe(401);
+  });
+});
+
+describe('outbound delivery', () => {
+  it('sends a reply through the channel adapter and records sent with the provider id', async () => {
+    const conv = await t.server.ingest.ingest(sms, inbound('+989120000010', 'hi'));
+    const reply = await admin.send<{ id: string; status: string }>(
+      'POST',
+      `/api/v1/conversations/${conv.conversation.id}/messages`,
+      { text: 'Hello from support' },
+    );
+    expect(reply.body.status).toBe('queued');
+    const row = await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.status === 'sent',
+    );
+    expect(row.status).toBe('sent');
+    expect(row.providerMessageId).toMatch(/^SM\d+$/);
+    expect(provider.sent.find((m) => m.messageId === reply.body.id)).toMatchObject({
+      recipient: { kind: 'phone', value: '+989120000010' },
+      text: 'Hello from support',
+    });
+  });
+
+  it('never hands a private note to the adapter', async () => {
+    const conv = await t.server.ingest.ingest(sms, inbound('+989120000011', 'hi'));
+    const before = provider.sent.length;
+    const note = await admin.send<{ id: string }>(
+      'POST',
+      `/api/v1/conversations/${conv.conversation.id}/messages`,
+      { text: 'internal only', private: true },
+    );
+    // Even a delivery row for it, however it got there, is refused.
+    await t.server.database.db.insert(deliveries).values({ messageId: note.body.id });
+    const row = await waitFor(
+      async () =>
+        (
+          await t.server.database.db
+            .select()
+            .from(deliveries)
+            .where(eq(deliveries.messageId, note.body.id))
+        )[0]!,
+      (d) => d.state === 'dead',
+    );
+    expect(row).toMatchObject({ state: 'dead', lastError: 'private notes are never sent' });
+    expect(provider.sent.slice(before).map((m) => m.text)).not.toContain('internal only');
+  });
+
+  it('retries a temporary failure with backoff, then records sent', async () => {
+    const conv = await t.server.ingest.ingest(sms, inbound('+989120000012', 'hi'));
+    provider.failures.push(new ChannelSendError('provider returned 503', true));
+    const reply = await admin.send<{ id: string }>(
+      'POST',
+      `/api/v1/conversations/${conv.conversation.id}/messages`,
+      { text: 'retry me' },
+    );
+    const failedOnce = await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.failureReason !== null,
+    );
+    expect(failedOnce).toMatchObject({
+      status: 'queued',
+      failureReason: expect.stringContaining('provider returned 503'),
+    });
+    const [delivery] = await t.server.database.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.messageId, reply.body.id));
+    expect(delivery!.attempts).toBe(1);
+    expect(delivery!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1000);
+    // Time passes: make the retry due now instead of waiting out the backoff.
+    await t.server.database.db
+      .update(deliveries)
+      .set({ nextAttemptAt: new Date() })
+      .where(eq(deliveries.id, delivery!.id));
+    const sent = await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.status === 'sent',
+    );
+    expect(sent).toMatchObject({ status: 'sent', failureReason: null });
+  });
+
+  it('records failed with the reason when the provider refuses for good', async () => {
+    const conv = await t.server.ingest.ingest(sms, inbound('+989120000013', 'hi'));
+    provider.failures.push(new ChannelSendError('21211: invalid To number', false));
+    const reply = await admin.send<{ id: string }>(
+      'POST',
+      `/api/v1/conversations/${conv.conversation.id}/messages`,
+      { text: 'doomed' },
+    );
+    const row = await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.status === 'failed',
+    );
+    expect(row).toMatchObject({ status: 'failed', failureReason: '21211: invalid To number' });
+    const listed = await admin.get<{
+      items: { id: string; status: string; failureReason: string }[];
+    }>(`/api/v1/conversations/${conv.conversation.id}/messages`);
+    expect(listed.body.items.find((m) => m.id === reply.body.id)).toMatchObject({
+      status: 'failed',
+      failureReason: '21211: invalid To number',
+    });
+  });
+});
+
+describe('restart', () => {
+  it('sends deliveries that were pending when the server stopped', async () => {
+    const conv = await t.server.ingest.ingest(sms, inbound('+989120000020', 'hi'));
+    // The provider is down at the moment of the reply, so the delivery is left pending.
+    provider.failures.push(new ChannelSendError('connection reset', true));
+    const reply = await admin.send<{ id: string }>(
+      'POST',
+      `/api/v1/conversations/${conv.conversation.id}/messages`,
+      { text: 'after restart' },
+    );
+    await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.failureReason !== null,
+    );
+    await t.server.database.db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now() + interval '1 second'` })
+      .where(eq(deliveries.messageId, reply.body.id));
+    await t.halt();
+
+    t = await startTestServer({}, { storage: t.storage, adapters: [provider] });
+    admin = await login(t.url);
+    const row = await waitFor(
+      () => messageRow(reply.body.id),
+      (m) => m.status === 'sent',
+    );
+    expect(row.status).toBe('sent');
+    expect(provider.sent.filter((m) => m.messageId === reply.body.id)).toHaveLength(1);
+  });
+});
