@@ -191,6 +191,25 @@ export class ConversationRepository {
     };
   }
 
+  /** A row already in hand → DTO, looking up only the names it does not carry. */
+  async toDto(
+    row: ConversationRow,
+    contact: Ref,
+    db: Executor = this.db,
+  ): Promise<ConversationDto> {
+    const [assigneeRow] = row.assigneeId
+      ? await db.select({ name: users.name }).from(users).where(eq(users.id, row.assigneeId))
+      : [];
+    const [teamRow] = row.teamId
+      ? await db.select({ name: teams.name }).from(teams).where(eq(teams.id, row.teamId))
+      : [];
+    return toConversationDto(row, {
+      contact,
+      assignee: row.assigneeId ? { id: row.assigneeId, name: assigneeRow?.name ?? '' } : null,
+      team: row.teamId ? { id: row.teamId, name: teamRow?.name ?? '' } : null,
+    });
+  }
+
   async findRow(id: string, db: Executor = this.db): Promise<ConversationRow | undefined> {
     const [row] = await db.select().from(conversations).where(eq(conversations.id, id)).limit(1);
     return row;

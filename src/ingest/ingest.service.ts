@@ -14,7 +14,12 @@ import {
 } from '../db/schema';
 import type { InboundMessage } from '../../channels/types';
 import type { ConversationRepository } from '../conversations/conversation.repository';
-import { previewOf, type ConversationDto, type MessageDto } from '../conversations/dto';
+import {
+  previewOf,
+  toMessageDto,
+  type ConversationDto,
+  type MessageDto,
+} from '../conversations/dto';
 import { normalizeForSearch } from '../search/normalize';
 import type { AttachmentStore } from '../attachments/attachment.store';
 
@@ -63,8 +68,12 @@ export class IngestService {
    * message idempotently, update the conversation. Events go out after commit.
    */
   async ingest(inbox: InboxRef, inbound: InboundMessage): Promise<IngestResult> {
-    const stored = await this.findStored(inbox.id, inbound.providerMessageId);
-    if (stored) return stored;
+    // Redeliveries are caught by the unique index inside the transaction, which then rolls
+    // back; an up-front lookup is only worth it when files would otherwise be written again.
+    if (inbound.attachments.some((a) => a.data)) {
+      const stored = await this.findStored(inbox.id, inbound.providerMessageId);
+      if (stored) return stored;
+    }
     // Files are written before the transaction; an aborted transaction leaves only an orphan
     // file, never a row pointing at nothing.
     const savedFiles = await Promise.all(
@@ -123,9 +132,9 @@ export class IngestService {
               providerUrl: a.url!,
             })),
         ];
-        if (files.length) await tx.insert(attachments).values(files);
+        const fileRows = files.length ? await tx.insert(attachments).values(files).returning() : [];
         const firstMessage = created || conversation.messageCount === 0;
-        await tx
+        const [updated] = await tx
           .update(conversations)
           .set({
             lastMessageAt: now,
@@ -144,19 +153,21 @@ export class IngestService {
             snoozedUntil: null,
             updatedAt: now,
           })
-          .where(eq(conversations.id, conversation.id));
-        const [dto] = await this.repo.messageDtos([message], tx);
-        const convDto = (await this.repo.dto(conversation.id, tx))!;
+          .where(eq(conversations.id, conversation.id))
+          .returning();
+        // Built from what is at hand: this is the hot path, every query counts.
+        const dto = toMessageDto(message, contact, fileRows);
+        const convDto = await this.repo.toDto(updated!, contact, tx);
         if (firstMessage) emit('conversation.created', { conversation: convDto });
         emit('message.created', {
           conversationId: conversation.id,
           inboxId: inbox.id,
-          message: dto!,
+          message: dto,
           conversation: convDto,
         });
         if (!firstMessage)
           emit('conversation.updated', { conversation: convDto, changes: ['lastMessageAt'] });
-        return { message: dto!, conversation: convDto, contactId: contact.id, duplicate: false };
+        return { message: dto, conversation: convDto, contactId: contact.id, duplicate: false };
       });
     } catch (err) {
       if (!(err instanceof DuplicateDelivery)) throw err;
