@@ -46,6 +46,22 @@ export function createApp(
     }),
   );
 
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const entry = {
+        method: req.method,
+        url: req.originalUrl,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
+      if (res.statusCode >= 500) logger.warn(entry, 'request failed');
+      else logger.debug(entry, 'request');
+    });
+    next();
+  });
+
   app.get('/healthz', (_req, res) => {
     if (api && accepting) res.json({ status: 'ok' });
     else res.status(503).json({ status: accepting ? 'starting' : 'stopping' });
