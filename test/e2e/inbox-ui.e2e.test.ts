@@ -176,7 +176,9 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
     try {
       // A marker on window proves nothing below reloads the page.
       await agent.evaluate(() => Object.assign(window, { __noReload: true }));
-      const before = await agent.getByTestId('conversation-row').count();
+      const listed = await admin.get<{ items: unknown[] }>('/api/v1/conversations?view=all&limit=100');
+      const before = listed.body.items.length;
+      await expect.poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 }).toBe(before);
 
       const widget = await openWidget(visitorContext, server.url);
       const first = 'Hello! Is my parcel 7731 on its way?';
@@ -184,7 +186,7 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
 
       const row = agent.getByTestId('conversation-row').filter({ hasText: first });
       await row.waitFor({ timeout: 15_000 });
-      expect(await agent.getByTestId('conversation-row').count()).toBe(before + 1);
+      await expect.poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 }).toBe(before + 1);
       const id = await row.getAttribute('data-id');
       expect(id).toBeTruthy();
 

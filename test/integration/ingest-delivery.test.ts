@@ -71,7 +71,10 @@ beforeAll(async () => {
     name: 'SMS',
     channel: 'sms',
   });
-  const [row] = await t.server.database.db.select().from(inboxes).where(eq(inboxes.id, res.body.id));
+  const [row] = await t.server.database.db
+    .select()
+    .from(inboxes)
+    .where(eq(inboxes.id, res.body.id));
   sms = row!;
 });
 afterAll(async () => t?.stop());

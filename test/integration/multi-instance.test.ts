@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, type TestStorage } from '../helpers/database';
+import {
+  connect,
+  connectVisitor,
+  login,
+  sleep,
+  startTestServer,
+  type Recorder,
+  type TestServer,
+} from '../helpers/server';
+
+// Two instances can only share a database server (PGlite is one process's own), so this runs
+// in the PostgreSQL pass of the suite; Redis carries socket.io events between the instances.
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe.runIf(process.env.DATABASE_URL)('two instances behind a load balancer', () => {
+  let storage: TestStorage;
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: Recorder[] = [];
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    [a, b] = await Promise.all([
+      startTestServer({ REDIS_URL: redisUrl }, { storage }),
+      startTestServer({ REDIS_URL: redisUrl }, { storage }),
+    ]);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.socket.disconnect();
+    await a?.halt();
+    await b?.stop();
+  });
+
+  it('shares one database, one admin and one visitor secret', async () => {
+    const adminA = await login(a.url);
+    const adminB = await login(b.url);
+    expect((await adminA.get<{ user: { id: string } }>('/api/v1/auth/me')).body.user.id).toBe(
+      (await adminB.get<{ user: { id: string } }>('/api/v1/auth/me')).body.user.id,
+    );
+    const { visitor, session } = await connectVisitor(a.url);
+    const { visitor: again, session: sameVisitor } = await connectVisitor(b.url, {
+      visitorToken: session.visitorToken,
+    });
+    sockets.push(visitor, again);
+    expect(sameVisitor).toEqual(session);
+  });
+
+  it('pushes events across instances and sends each reply once', async () => {
+    const admin = await login(a.url);
+    const agent = await connect(a.url, '/agent', { token: admin.token });
+    const { visitor, session } = await connectVisitor(b.url);
+    sockets.push(agent, visitor);
+    const ack = (await visitor.socket.emitWithAck('message', {
+      text: 'hello from instance B',
+    })) as { id: string };
+    await agent.wait(
+      'message.created',
+      (p: { message: { id: string } }) => p.message.id === ack.id,
+    );
+
+    const reply = await admin.send<{ id: string }>(
+      'POST',
+      `/api/v1/conversations/${session.conversationId}/messages`,
+      { text: 'answer from instance A' },
+    );
+    await visitor.wait('message', (m: { id: string }) => m.id === reply.body.id);
+    await sleep(1_000);
+    expect(
+      visitor.of<{ id: string }>('message').filter((m) => m.id === reply.body.id),
+    ).toHaveLength(1);
+  });
+});
