@@ -33,12 +33,16 @@ export function createApp(
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          // https: so an agent can choose to show an e-mail's remote images; the sandboxed
+          // e-mail frame blocks them by its own CSP until then.
+          imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
           connectSrc: ["'self'", 'ws:', 'wss:'],
           frameSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           frameAncestors: ["'self'"],
+          // Plain-http deployments (an intranet box) must keep working.
+          upgradeInsecureRequests: null,
         },
       },
       // The widget script is loaded by other sites.

@@ -176,9 +176,13 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
     try {
       // A marker on window proves nothing below reloads the page.
       await agent.evaluate(() => Object.assign(window, { __noReload: true }));
-      const listed = await admin.get<{ items: unknown[] }>('/api/v1/conversations?view=all&limit=100');
+      const listed = await admin.get<{ items: unknown[] }>(
+        '/api/v1/conversations?view=all&limit=100',
+      );
       const before = listed.body.items.length;
-      await expect.poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 }).toBe(before);
+      await expect
+        .poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 })
+        .toBe(before);
 
       const widget = await openWidget(visitorContext, server.url);
       const first = 'Hello! Is my parcel 7731 on its way?';
@@ -186,7 +190,9 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
 
       const row = agent.getByTestId('conversation-row').filter({ hasText: first });
       await row.waitFor({ timeout: 15_000 });
-      await expect.poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 }).toBe(before + 1);
+      await expect
+        .poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 })
+        .toBe(before + 1);
       const id = await row.getAttribute('data-id');
       expect(id).toBeTruthy();
 
@@ -272,12 +278,14 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
     // Persian digits in the counts, and the choice saved on the server for this agent.
     await expect(agent.locator('.nav__count').first().textContent()).resolves.toMatch(/^[۰-۹]+$/);
     await expect
-      .poll(() =>
-        agent.evaluate(
-          async () =>
-            ((await (await fetch('/api/v1/auth/me')).json()) as { user: { locale: string } }).user
-              .locale,
-        ),
+      .poll(
+        () =>
+          agent.evaluate(
+            async () =>
+              ((await (await fetch('/api/v1/auth/me')).json()) as { user: { locale: string } }).user
+                .locale,
+          ),
+        { timeout: 10_000 },
       )
       .toBe('fa');
 
