@@ -65,7 +65,7 @@ function conditions(f: ConversationFilter): SQL[] {
   ];
   if (f.view === 'mine') c.push(eq(conversations.assigneeId, f.userId));
   if (f.view === 'unassigned') c.push(isNull(conversations.assigneeId));
-  if (f.view === 'escalated') c.push(sql`${conversations.level} >= 2`);
+  if (f.view === 'escalated') c.push(sql`${conversations.level} >= 1`);
   if (f.status?.length) c.push(inArray(conversations.status, f.status));
   if (f.channel?.length) c.push(inArray(conversations.channel, f.channel));
   if (f.priority?.length) c.push(inArray(conversations.priority, f.priority));
@@ -173,7 +173,7 @@ export class ConversationRepository {
         all: sql<number>`count(*)::int`,
         mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${userId})::int`,
         unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
-        escalated: sql<number>`count(*) filter (where ${conversations.level} >= 2)::int`,
+        escalated: sql<number>`count(*) filter (where ${conversations.level} >= 1)::int`,
       })
       .from(conversations)
       .where(open);

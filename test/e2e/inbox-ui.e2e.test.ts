@@ -177,7 +177,7 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
       // A marker on window proves nothing below reloads the page.
       await agent.evaluate(() => Object.assign(window, { __noReload: true }));
       const listed = await admin.get<{ items: unknown[] }>(
-        '/api/v1/conversations?view=all&limit=100',
+        '/api/v1/conversations?view=all&status=bot,open,pending,snoozed&limit=100',
       );
       const before = listed.body.items.length;
       await expect

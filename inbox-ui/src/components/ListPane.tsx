@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Ref } from 'react';
 import { api } from '../api/client';
-import type { Channel, ConversationStatus, Priority, SearchResult, Team } from '../api/types';
+import type { Channel, Priority, SearchResult, Team } from '../api/types';
 import { CHANNELS, PRIORITIES, STATUSES } from '../api/types';
 import { formatNumber } from '../i18n/core';
 import { useI18n } from '../i18n/I18nContext';
 import type { ListFilter } from '../lib/filters';
-import { hasNarrowing, teamOf } from '../lib/filters';
+import { hasNarrowing, teamOf, type StatusFilter } from '../lib/filters';
 import { formatMessageTime } from '../lib/format';
 import { useDebounced } from '../lib/hooks';
 import type { ListState } from '../lib/listState';
@@ -130,12 +130,17 @@ export function ListPane({
         <div className="filters" role="group" aria-label={t('filter.title')}>
           <select
             aria-label={t('filter.status')}
-            value={filter.status ?? ''}
+            value={filter.status ?? 'any'}
             onChange={(e) =>
-              set({ status: (e.target.value || undefined) as ConversationStatus | undefined })
+              set({
+                status: e.target.value === 'any' ? undefined : (e.target.value as StatusFilter),
+              })
             }
           >
-            <option value="">
+            <option value="active">
+              {t('filter.status')}: {t('filter.active')}
+            </option>
+            <option value="any">
               {t('filter.status')}: {t('common.any')}
             </option>
             {STATUSES.map((s) => (
@@ -192,7 +197,7 @@ export function ListPane({
             <button
               type="button"
               className="link-button"
-              onClick={() => onFilter({ view: filter.view, q: filter.q })}
+              onClick={() => onFilter({ view: filter.view, q: filter.q, status: 'active' })}
             >
               {t('filter.clear')}
             </button>

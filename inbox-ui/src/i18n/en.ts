@@ -53,6 +53,7 @@ export const en = {
 
   'filter.title': 'Filters',
   'filter.status': 'Status',
+  'filter.active': 'Active',
   'filter.channel': 'Channel',
   'filter.priority': 'Priority',
   'filter.label': 'Label',

@@ -53,6 +53,7 @@ export const fa: Dictionary = {
 
   'filter.title': 'فیلترها',
   'filter.status': 'وضعیت',
+  'filter.active': 'فعال',
   'filter.channel': 'کانال',
   'filter.priority': 'اولویت',
   'filter.label': 'برچسب',

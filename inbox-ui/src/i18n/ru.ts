@@ -53,6 +53,7 @@ export const ru: Dictionary = {
 
   'filter.title': 'Фильтры',
   'filter.status': 'Статус',
+  'filter.active': 'Активные',
   'filter.channel': 'Канал',
   'filter.priority': 'Приоритет',
   'filter.label': 'Метка',

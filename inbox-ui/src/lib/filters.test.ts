@@ -128,7 +128,24 @@ describe('URL parameters', () => {
 
   it('drops invalid values', () => {
     const params = new URLSearchParams('status=nope&channel=fax&priority=9&level=7');
-    expect(filterFromParams('mine', params)).toEqual({ view: 'mine' });
+    expect(filterFromParams('mine', params)).toEqual({ view: 'mine', status: 'active' });
+  });
+
+  it('defaults to active conversations; "any" is explicit and survives a round trip', () => {
+    expect(filterFromParams('all', new URLSearchParams()).status).toBe('active');
+    expect(filterToParams({ view: 'all', status: 'active' }).toString()).toBe('');
+    const any = filterFromParams('all', filterToParams({ view: 'all' }));
+    expect(any.status).toBeUndefined();
+  });
+
+  it('asks the server for every status but resolved when active', () => {
+    const asked = toQuery({ view: 'all', status: 'active' }).status?.split(',').sort();
+    expect(asked).toEqual(['bot', 'open', 'pending', 'snoozed']);
+  });
+
+  it('does not count the default as narrowing', () => {
+    expect(hasNarrowing({ view: 'all', status: 'active' })).toBe(false);
+    expect(hasNarrowing({ view: 'all', status: 'resolved' })).toBe(true);
   });
 
   it('recognises views', () => {

@@ -6,9 +6,13 @@ import { matchesSearch } from './search';
 export type BaseView = 'mine' | 'unassigned' | 'all' | 'escalated';
 export type ViewId = BaseView | `team:${string}`;
 
+/** `active` = every status but resolved: the default, what is still work. Unset = any. */
+export type StatusFilter = ConversationStatus | 'active';
+export const ACTIVE_STATUSES = STATUSES.filter((s) => s !== 'resolved');
+
 export interface ListFilter {
   view: ViewId;
-  status?: ConversationStatus;
+  status?: StatusFilter;
   channel?: Channel;
   priority?: Priority;
   label?: string;
@@ -39,7 +43,7 @@ export function toQuery(filter: ListFilter, cursor?: string, limit = PAGE_SIZE):
   return {
     view: teamId ? 'all' : (filter.view as BaseView),
     teamId,
-    status: filter.status,
+    status: filter.status === 'active' ? ACTIVE_STATUSES.join(',') : filter.status,
     channel: filter.channel,
     priority: filter.priority,
     label: filter.label,
@@ -76,7 +80,13 @@ export function matchesFilter(c: Conversation, filter: ListFilter, meId: string)
     default:
       if (c.team?.id !== teamOf(filter.view)) return false;
   }
-  if (filter.status && c.status !== filter.status) return false;
+  if (
+    filter.status === 'active'
+      ? c.status === 'resolved'
+      : filter.status && c.status !== filter.status
+  ) {
+    return false;
+  }
   if (filter.channel && c.channel !== filter.channel) return false;
   if (filter.priority && c.priority !== filter.priority) return false;
   if (filter.label && !c.labels.includes(filter.label)) return false;
@@ -89,9 +99,10 @@ export function matchesFilter(c: Conversation, filter: ListFilter, meId: string)
 
 /** Reads filter fields from URL search parameters, ignoring anything invalid. */
 export function filterFromParams(view: ViewId, params: URLSearchParams): ListFilter {
-  const filter: ListFilter = { view };
+  const filter: ListFilter = { view, status: 'active' };
   const status = params.get('status');
-  if (status && (STATUSES as readonly string[]).includes(status)) {
+  if (status === 'any') delete filter.status;
+  else if (status && (STATUSES as readonly string[]).includes(status)) {
     filter.status = status as ConversationStatus;
   }
   const channel = params.get('channel');
@@ -112,7 +123,8 @@ export function filterFromParams(view: ViewId, params: URLSearchParams): ListFil
 
 export function filterToParams(filter: ListFilter): URLSearchParams {
   const params = new URLSearchParams();
-  if (filter.status) params.set('status', filter.status);
+  if (filter.status === undefined) params.set('status', 'any');
+  else if (filter.status !== 'active') params.set('status', filter.status);
   if (filter.channel) params.set('channel', filter.channel);
   if (filter.priority) params.set('priority', filter.priority);
   if (filter.label) params.set('label', filter.label);
@@ -123,6 +135,11 @@ export function filterToParams(filter: ListFilter): URLSearchParams {
 
 export function hasNarrowing(filter: ListFilter): boolean {
   return Boolean(
-    filter.status || filter.channel || filter.priority || filter.label || filter.level || filter.q,
+    (filter.status && filter.status !== 'active') ||
+    filter.channel ||
+    filter.priority ||
+    filter.label ||
+    filter.level ||
+    filter.q,
   );
 }

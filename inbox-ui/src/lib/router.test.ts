@@ -4,7 +4,10 @@ import type { Route } from './router';
 
 describe('router', () => {
   it.each<[string, Route]>([
-    ['#/inbox/mine', { screen: 'inbox', filter: { view: 'mine' }, conversationId: null }],
+    [
+      '#/inbox/mine',
+      { screen: 'inbox', filter: { view: 'mine', status: 'active' }, conversationId: null },
+    ],
     [
       '#/inbox/all/c/3f1c2a9e-0000-4000-8000-000000000001?status=open',
       {
@@ -15,11 +18,19 @@ describe('router', () => {
     ],
     [
       '#/inbox/team%3At-1?q=%D8%B3%D9%84%D8%A7%D9%85',
-      { screen: 'inbox', filter: { view: 'team:t-1', q: 'سلام' }, conversationId: null },
+      {
+        screen: 'inbox',
+        filter: { view: 'team:t-1', status: 'active', q: 'سلام' },
+        conversationId: null,
+      },
     ],
     [
       '#/inbox/escalated?level=3',
-      { screen: 'inbox', filter: { view: 'escalated', level: 3 }, conversationId: null },
+      {
+        screen: 'inbox',
+        filter: { view: 'escalated', status: 'active', level: 3 },
+        conversationId: null,
+      },
     ],
     ['#/settings/canned', { screen: 'settings', tab: 'canned' }],
     ['#/settings/nope', { screen: 'settings', tab: 'agents' }],
