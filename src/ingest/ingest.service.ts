@@ -36,6 +36,12 @@ export interface IngestResult {
 /** Resolved conversations come back to life when the customer writes within this window. */
 export const DEFAULT_REOPEN_HOURS = 24 * 7;
 
+/** What a live session already knows about the sender (web chat). */
+export interface SessionHint {
+  contactId: string;
+  conversationId: string;
+}
+
 /** Raised inside the transaction when a concurrent delivery of the same message won the race. */
 class DuplicateDelivery extends Error {}
 
@@ -67,7 +73,11 @@ export class IngestService {
    * One transaction: resolve the contact by identity, find or open the conversation, store the
    * message idempotently, update the conversation. Events go out after commit.
    */
-  async ingest(inbox: InboxRef, inbound: InboundMessage): Promise<IngestResult> {
+  async ingest(
+    inbox: InboxRef,
+    inbound: InboundMessage,
+    hint?: SessionHint,
+  ): Promise<IngestResult> {
     // Redeliveries are caught by the unique index inside the transaction, which then rolls
     // back; an up-front lookup is only worth it when files would otherwise be written again.
     if (inbound.attachments.some((a) => a.data)) {
@@ -84,14 +94,10 @@ export class IngestService {
     try {
       return await this.uow.run(async (tx, emit) => {
         const now = inbound.receivedAt ?? new Date();
-        const contact = await this.resolveContact(tx, inbound, now);
-        const { row: conversation, created } = await this.resolveConversation(
-          tx,
-          inbox,
-          contact.id,
-          inbound,
-          now,
-        );
+        const known = hint ? await this.lockKnownConversation(tx, inbox, hint, now) : undefined;
+        const contact = known?.contact ?? (await this.resolveContact(tx, inbound, now));
+        const { row: conversation, created } =
+          known ?? (await this.resolveConversation(tx, inbox, contact.id, inbound, now));
         const [message] = await tx
           .insert(messages)
           .values({
@@ -175,6 +181,37 @@ export class IngestService {
       if (!again) throw err;
       return again;
     }
+  }
+
+  /**
+   * Web chat's fast path: the socket session already knows contact and conversation, so one
+   * statement locks the conversation (and reads the contact's current name) instead of
+   * resolving the identity and searching. Undefined when that conversation may not take the
+   * message (closed past the reopen window, or not this contact's): the general path decides.
+   */
+  private async lockKnownConversation(
+    tx: Tx,
+    inbox: InboxRef,
+    hint: SessionHint,
+    now: Date,
+  ): Promise<
+    { row: ConversationRow; created: false; contact: { id: string; name: string } } | undefined
+  > {
+    const [found] = await tx
+      .select({ row: conversations, name: contacts.name })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(
+        and(
+          eq(conversations.id, hint.conversationId),
+          eq(conversations.contactId, hint.contactId),
+          eq(conversations.inboxId, inbox.id),
+        ),
+      )
+      .for('update', { of: conversations });
+    if (!found || chooseConversation(found.row, now, reopenWindowHours(inbox)) === 'create')
+      return undefined;
+    return { row: found.row, created: false, contact: { id: hint.contactId, name: found.name } };
   }
 
   /**

@@ -108,7 +108,7 @@ export class WebchatGateway implements WebchatTransport, VisitorNotifier {
         return reply({ error: { code: 'validation_failed', message: parsed.message } });
       session.sent.push(now);
       try {
-        const result = await this.ingest.ingest(session.inbox, parsed.value);
+        const result = await this.ingest.ingest(session.inbox, parsed.value, session);
         if (result.conversation.id !== session.conversationId) {
           // The old conversation was closed long ago; this message opened a new one.
           await socket.leave(conversationRoom(session.conversationId));

@@ -170,6 +170,43 @@ describe('ingest', () => {
     ).toBe('resolved');
   });
 
+  it('takes the session fast path, but never into a conversation that is not the sender’s', async () => {
+    const mine = await t.server.ingest.ingest(sms, inbound('+989120000005', 'first'));
+    const theirs = await t.server.ingest.ingest(sms, inbound('+989120000006', 'other customer'));
+    const fast = await t.server.ingest.ingest(sms, inbound('+989120000005', 'second'), {
+      contactId: mine.contactId,
+      conversationId: mine.conversation.id,
+    });
+    expect(fast.conversation).toMatchObject({ id: mine.conversation.id, messageCount: 2 });
+    // A hint naming someone else's conversation falls back to identity resolution.
+    const misdirected = await t.server.ingest.ingest(sms, inbound('+989120000005', 'third'), {
+      contactId: mine.contactId,
+      conversationId: theirs.conversation.id,
+    });
+    expect(misdirected.conversation.id).toBe(mine.conversation.id);
+    const other = await admin.get<{ items: { text: string }[] }>(
+      `/api/v1/conversations/${theirs.conversation.id}/messages`,
+    );
+    expect(other.body.items.map((m) => m.text)).toEqual(['other customer']);
+  });
+
+  it('leaves the session fast path when its conversation was closed long ago', async () => {
+    const old = await t.server.ingest.ingest(sms, inbound('+989120000007', 'long ago'));
+    await admin.send('PATCH', `/api/v1/conversations/${old.conversation.id}`, {
+      status: 'resolved',
+    });
+    await t.server.database.db
+      .update(conversations)
+      .set({ resolvedAt: sql`now() - interval '30 days'` })
+      .where(eq(conversations.id, old.conversation.id));
+    const fresh = await t.server.ingest.ingest(sms, inbound('+989120000007', 'new question'), {
+      contactId: old.contactId,
+      conversationId: old.conversation.id,
+    });
+    expect(fresh.conversation.id).not.toBe(old.conversation.id);
+    expect(fresh.contactId).toBe(old.contactId);
+  });
+
   it('stores attachments and serves them to agents only', async () => {
     const msg = {
       ...inbound('+989120000004', 'photo of the damage'),
