@@ -332,7 +332,7 @@ async function startServerChild(database: TestDatabase, dataDir: string): Promis
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   // Pass through the basics only: no channel, Redis or other settings from our environment.
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'SystemRoot']) {
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'SystemRoot', 'DATABASE_POOL_SIZE']) {
     if (process.env[key] !== undefined) env[key] = process.env[key];
   }
   Object.assign(env, {

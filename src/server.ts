@@ -89,7 +89,11 @@ export async function startServer(
       io.adapter(createAdapter(pub, sub));
       redis = { close: async () => void (await Promise.allSettled([pub.quit(), sub.quit()])) };
     }
-    database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    database = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+    });
   } catch (err) {
     await new Promise((r) => http.close(r));
     await redis?.close();
