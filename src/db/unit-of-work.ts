@@ -15,18 +15,27 @@ export class UnitOfWork {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   async run<T>(work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    return this.track((emit) => this.db.transaction((tx) => work(tx, emit)));
+  }
+
+  /** One statement, atomic by itself (a database function): no BEGIN/COMMIT round trips. */
+  async statement<T>(work: (db: Db, emit: Emit) => Promise<T>): Promise<T> {
+    return this.track((emit) => work(this.db, emit));
+  }
+
+  private async track<T>(start: (emit: Emit) => Promise<T>): Promise<T> {
     const pending: PendingEvent[] = [];
     const emit: Emit = (name, payload) => {
       pending.push({ name, payload } as PendingEvent);
     };
-    const transaction = this.db.transaction((tx) => work(tx, emit));
-    this.inFlight.add(transaction);
+    const work = start(emit);
+    this.inFlight.add(work);
     try {
-      const result = await transaction;
+      const result = await work;
       this.events.emitAll(pending);
       return result;
     } finally {
-      this.inFlight.delete(transaction);
+      this.inFlight.delete(work);
     }
   }
 

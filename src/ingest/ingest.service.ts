@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { queryRows } from '../db/rows';
+import { rowFromJson } from '../db/json-row';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
   attachments,
@@ -42,6 +43,16 @@ export interface SessionHint {
   conversationId: string;
 }
 
+type FastOutcome =
+  | { outcome: 'fallback' | 'duplicate' }
+  | {
+      outcome: 'stored';
+      message: Record<string, unknown>;
+      conversation: Record<string, unknown>;
+      contactName: string;
+      firstMessage: boolean;
+    };
+
 /** Raised inside the transaction when a concurrent delivery of the same message won the race. */
 class DuplicateDelivery extends Error {}
 
@@ -78,6 +89,15 @@ export class IngestService {
     inbound: InboundMessage,
     hint?: SessionHint,
   ): Promise<IngestResult> {
+    if (
+      hint &&
+      !inbound.attachments.length &&
+      inbound.html === undefined &&
+      inbound.raw === undefined
+    ) {
+      const fast = await this.ingestIntoSession(inbox, inbound, hint);
+      if (fast) return fast;
+    }
     // Redeliveries are caught by the unique index inside the transaction, which then rolls
     // back; an up-front lookup is only worth it when files would otherwise be written again.
     if (inbound.attachments.some((a) => a.data)) {
@@ -94,10 +114,14 @@ export class IngestService {
     try {
       return await this.uow.run(async (tx, emit) => {
         const now = inbound.receivedAt ?? new Date();
-        const known = hint ? await this.lockKnownConversation(tx, inbox, hint, now) : undefined;
-        const contact = known?.contact ?? (await this.resolveContact(tx, inbound, now));
-        const { row: conversation, created } =
-          known ?? (await this.resolveConversation(tx, inbox, contact.id, inbound, now));
+        const contact = await this.resolveContact(tx, inbound, now);
+        const { row: conversation, created } = await this.resolveConversation(
+          tx,
+          inbox,
+          contact.id,
+          inbound,
+          now,
+        );
         const [message] = await tx
           .insert(messages)
           .values({
@@ -185,33 +209,49 @@ export class IngestService {
 
   /**
    * Web chat's fast path: the socket session already knows contact and conversation, so one
-   * statement locks the conversation (and reads the contact's current name) instead of
-   * resolving the identity and searching. Undefined when that conversation may not take the
+   * database function (migration 0001) locks that conversation, stores the message and updates
+   * the counters in a single statement. Undefined when that conversation may not take the
    * message (closed past the reopen window, or not this contact's): the general path decides.
    */
-  private async lockKnownConversation(
-    tx: Tx,
+  private async ingestIntoSession(
     inbox: InboxRef,
+    inbound: InboundMessage,
     hint: SessionHint,
-    now: Date,
-  ): Promise<
-    { row: ConversationRow; created: false; contact: { id: string; name: string } } | undefined
-  > {
-    const [found] = await tx
-      .select({ row: conversations, name: contacts.name })
-      .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(
-        and(
-          eq(conversations.id, hint.conversationId),
-          eq(conversations.contactId, hint.contactId),
-          eq(conversations.inboxId, inbox.id),
-        ),
-      )
-      .for('update', { of: conversations });
-    if (!found || chooseConversation(found.row, now, reopenWindowHours(inbox)) === 'create')
-      return undefined;
-    return { row: found.row, created: false, contact: { id: hint.contactId, name: found.name } };
+  ): Promise<IngestResult | undefined> {
+    const now = inbound.receivedAt ?? new Date();
+    const outcome = await this.uow.statement(async (db, emit) => {
+      const [row] = await queryRows<{ result: FastOutcome }>(
+        db,
+        sql`select ingest_into_session(
+              ${hint.conversationId}::uuid, ${hint.contactId}::uuid, ${inbox.id}::uuid,
+              ${reopenWindowHours(inbox)}::float8, ${inbound.text}, ${normalizeForSearch(inbound.text)},
+              ${previewOf(inbound.text)}, ${inbound.providerMessageId}, ${now.toISOString()}::timestamptz
+            ) as result`,
+      );
+      const result = row?.result;
+      if (result?.outcome !== 'stored') return result?.outcome ?? 'fallback';
+      const contact = { id: hint.contactId, name: result.contactName };
+      const message = toMessageDto(rowFromJson(messages, result.message), contact);
+      const conversation = await this.repo.toDto(
+        rowFromJson(conversations, result.conversation),
+        contact,
+        db,
+      );
+      if (result.firstMessage) emit('conversation.created', { conversation });
+      emit('message.created', {
+        conversationId: conversation.id,
+        inboxId: inbox.id,
+        message,
+        conversation,
+      });
+      if (!result.firstMessage)
+        emit('conversation.updated', { conversation, changes: ['lastMessageAt'] });
+      return { message, conversation, contactId: hint.contactId, duplicate: false };
+    });
+    if (outcome === 'fallback') return undefined;
+    if (outcome === 'duplicate')
+      return (await this.findStored(inbox.id, inbound.providerMessageId)) ?? undefined;
+    return outcome;
   }
 
   /**

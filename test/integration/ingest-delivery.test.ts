@@ -9,6 +9,7 @@ import {
 } from '../../channels/types';
 import { conversations, deliveries, inboxes, messages, type InboxRow } from '../../src/db/schema';
 import type { EventName } from '../../src/events/event-map';
+import { queryRows } from '../../src/db/rows';
 import { login, startTestServer, type Api, type TestServer } from '../helpers/server';
 
 /** An SMS provider we control: it fails the way a test tells it to. */
@@ -188,6 +189,24 @@ describe('ingest', () => {
       `/api/v1/conversations/${theirs.conversation.id}/messages`,
     );
     expect(other.body.items.map((m) => m.text)).toEqual(['other customer']);
+  });
+
+  it('stores through the one-statement database function, and says when it cannot', async () => {
+    const base = await t.server.ingest.ingest(sms, inbound('+989120000008', 'hello'));
+    const call = (conversationId: string, providerId: string) =>
+      queryRows<{ result: { outcome: string; conversation?: { message_count: number } } }>(
+        t.server.database.db,
+        sql`select ingest_into_session(${conversationId}::uuid, ${base.contactId}::uuid, ${sms.id}::uuid,
+              168::float8, 'via function', 'via function', 'via function', ${providerId}, now()) as result`,
+      ).then((rows) => rows[0]!.result);
+    expect(await call(base.conversation.id, 'fn-1')).toMatchObject({
+      outcome: 'stored',
+      conversation: { message_count: 2 },
+    });
+    expect(await call(base.conversation.id, 'fn-1')).toEqual({ outcome: 'duplicate' });
+    expect(await call('00000000-0000-4000-8000-000000000000', 'fn-2')).toEqual({
+      outcome: 'fallback',
+    });
   });
 
   it('leaves the session fast path when its conversation was closed long ago', async () => {
