@@ -60,7 +60,8 @@ export function createApp(
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
       };
-      if (res.statusCode >= 500) logger.warn(entry, 'request failed');
+      // /healthz answers 503 on purpose while starting or stopping: not a failure.
+      if (res.statusCode >= 500 && req.path !== '/healthz') logger.warn(entry, 'request failed');
       else logger.debug(entry, 'request');
     });
     next();
