@@ -123,13 +123,14 @@ export class ConversationService {
       const set: Partial<typeof conversations.$inferInsert> = {};
       const changes: string[] = [];
       const before: Record<string, unknown> = {};
-      const record = <K extends keyof ConversationPatch>(key: K, value: unknown) => {
+      // Notes the field's old value for the audit trail and passes the new one through.
+      const record = <V>(key: keyof ConversationPatch & keyof ConversationRow, value: V): V => {
         changes.push(key);
-        before[key] = (row as unknown as Record<string, unknown>)[key];
+        before[key] = row[key];
         return value;
       };
       if (patch.status !== undefined && patch.status !== row.status) {
-        set.status = record('status', patch.status) as ConversationStatus;
+        set.status = record('status', patch.status);
         set.resolvedAt = patch.status === 'resolved' ? new Date() : null;
         if (patch.status !== 'snoozed') set.snoozedUntil = null;
       }
@@ -137,15 +138,15 @@ export class ConversationService {
         const until = patch.snoozedUntil ? new Date(patch.snoozedUntil) : null;
         if (until && until.getTime() <= Date.now())
           throw badRequest('snoozedUntil must be in the future');
-        set.snoozedUntil = record('snoozedUntil', until) as Date | null;
+        set.snoozedUntil = record('snoozedUntil', until);
         if (until) set.status = 'snoozed';
       }
       if (patch.priority !== undefined && patch.priority !== row.priority) {
-        set.priority = record('priority', patch.priority) as Priority;
+        set.priority = record('priority', patch.priority);
       }
       if (patch.assigneeId !== undefined && patch.assigneeId !== row.assigneeId) {
         if (patch.assigneeId) await this.requireAssignable(tx, patch.assigneeId, row.inboxId);
-        set.assigneeId = record('assigneeId', patch.assigneeId) as string | null;
+        set.assigneeId = record('assigneeId', patch.assigneeId);
       }
       if (patch.teamId !== undefined && patch.teamId !== row.teamId) {
         if (patch.teamId) {
@@ -155,12 +156,12 @@ export class ConversationService {
             .where(eq(teams.id, patch.teamId));
           if (!team) throw badRequest('teamId: no such team');
         }
-        set.teamId = record('teamId', patch.teamId) as string | null;
+        set.teamId = record('teamId', patch.teamId);
       }
       if (patch.labels !== undefined) {
         const labels = [...new Set(patch.labels.map((l) => l.trim()).filter(Boolean))].sort();
         if (labels.join('\n') !== [...row.labels].sort().join('\n'))
-          set.labels = record('labels', labels) as string[];
+          set.labels = record('labels', labels);
       }
       if (!changes.length) return (await this.repo.dto(id, tx))!;
       await tx
