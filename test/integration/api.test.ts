@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authTokens } from '../../src/db/schema';
 import {
   ADMIN,
   connectVisitor,
@@ -117,6 +120,17 @@ describe('authentication', () => {
     expect((await session.get('/api/v1/auth/me')).status).toBe(200);
     expect((await session.send('POST', '/api/v1/auth/logout')).status).toBe(204);
     expect((await session.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('refuses an expired token', async () => {
+    const session = await login(t.url);
+    expect((await session.get('/api/v1/auth/me')).status).toBe(200);
+    await t.server.database.db
+      .update(authTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(authTokens.tokenHash, createHash('sha256').update(session.token).digest('hex')));
+    const res = await session.get('/api/v1/auth/me');
+    expect(res).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
   });
 
   it('accepts the session cookie for reads but refuses cross-site writes', async () => {
