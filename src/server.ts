@@ -20,6 +20,7 @@ import { ContactService } from './contacts/contact.service';
 import { AdminService } from './admin/admin.service';
 import { SearchService } from './search/search.service';
 import { IngestService } from './ingest/ingest.service';
+import { SessionBatcher } from './ingest/session-batcher';
 import { DispatcherService } from './delivery/dispatcher.service';
 import { AttachmentStore } from './attachments/attachment.store';
 import { AgentGateway } from './inbox/agent.gateway';
@@ -118,7 +119,7 @@ export async function startServer(
   const contacts = new ContactService(uow, repo, access);
   const admin = new AdminService(db, uow, auth, access);
   const search = new SearchService(repo, contacts, access);
-  const ingest = new IngestService(uow, repo, files);
+  const ingest = new IngestService(uow, repo, files, new SessionBatcher(db));
 
   const agentGateway = new AgentGateway(auth, access, conversations, events, logger);
   const webchatGateway = new WebchatGateway(db, secret, ingest, repo, contacts, events, logger);

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { queryRows } from '../db/rows';
 import { rowFromJson } from '../db/json-row';
+import type { SessionBatcher } from './session-batcher';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
   attachments,
@@ -43,16 +44,6 @@ export interface SessionHint {
   conversationId: string;
 }
 
-type FastOutcome =
-  | { outcome: 'fallback' | 'duplicate' }
-  | {
-      outcome: 'stored';
-      message: Record<string, unknown>;
-      conversation: Record<string, unknown>;
-      contactName: string;
-      firstMessage: boolean;
-    };
-
 /** Raised inside the transaction when a concurrent delivery of the same message won the race. */
 class DuplicateDelivery extends Error {}
 
@@ -78,6 +69,7 @@ export class IngestService {
     private readonly uow: UnitOfWork,
     private readonly repo: ConversationRepository,
     private readonly files: AttachmentStore,
+    private readonly batcher: SessionBatcher,
   ) {}
 
   /**
@@ -220,16 +212,18 @@ export class IngestService {
   ): Promise<IngestResult | undefined> {
     const now = inbound.receivedAt ?? new Date();
     const outcome = await this.uow.statement(async (db, emit) => {
-      const [row] = await queryRows<{ result: FastOutcome }>(
-        db,
-        sql`select ingest_into_session(
-              ${hint.conversationId}::uuid, ${hint.contactId}::uuid, ${inbox.id}::uuid,
-              ${reopenWindowHours(inbox)}::float8, ${inbound.text}, ${normalizeForSearch(inbound.text)},
-              ${previewOf(inbound.text)}, ${inbound.providerMessageId}, ${now.toISOString()}::timestamptz
-            ) as result`,
-      );
-      const result = row?.result;
-      if (result?.outcome !== 'stored') return result?.outcome ?? 'fallback';
+      const result = await this.batcher.run({
+        conversationId: hint.conversationId,
+        contactId: hint.contactId,
+        inboxId: inbox.id,
+        reopenHours: reopenWindowHours(inbox),
+        text: inbound.text,
+        searchText: normalizeForSearch(inbound.text),
+        preview: previewOf(inbound.text),
+        providerMessageId: inbound.providerMessageId,
+        at: now,
+      });
+      if (result.outcome !== 'stored') return result.outcome;
       const contact = { id: hint.contactId, name: result.contactName };
       const message = toMessageDto(rowFromJson(messages, result.message), contact);
       const conversation = await this.repo.toDto(

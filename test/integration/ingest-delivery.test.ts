@@ -209,6 +209,45 @@ describe('ingest', () => {
     });
   });
 
+  it('stores a burst of session messages, several per conversation, exactly once each', async () => {
+    const people = await Promise.all(
+      ['+989120000031', '+989120000032', '+989120000033'].map((p) =>
+        t.server.ingest.ingest(sms, inbound(p, 'start')),
+      ),
+    );
+    const burst = people.flatMap((person, n) =>
+      Array.from({ length: 10 }, (_, k) =>
+        t.server.ingest.ingest(
+          sms,
+          inbound(`+98912000003${n + 1}`, `burst ${k}`, `burst-${n}-${k}`),
+          {
+            contactId: person.contactId,
+            conversationId: person.conversation.id,
+          },
+        ),
+      ),
+    );
+    // The same message twice within the burst: stored once.
+    const dup = { contactId: people[0]!.contactId, conversationId: people[0]!.conversation.id };
+    const twins = [0, 1].map(() =>
+      t.server.ingest.ingest(sms, inbound('+989120000031', 'twin', 'burst-twin'), dup),
+    );
+    const results = await Promise.all([...burst, ...twins]);
+    expect(new Set(results.slice(0, 30).map((r) => r.message.id)).size).toBe(30);
+    const [a, b] = results.slice(30);
+    expect(a!.message.id).toBe(b!.message.id);
+    expect([a!.duplicate, b!.duplicate].sort()).toEqual([false, true]);
+    const counts = await Promise.all(
+      people.map((p) =>
+        admin.get<{ messageCount: number; unreadCount: number }>(
+          `/api/v1/conversations/${p.conversation.id}`,
+        ),
+      ),
+    );
+    expect(counts.map((c) => c.body.messageCount)).toEqual([12, 11, 11]);
+    expect(counts.map((c) => c.body.unreadCount)).toEqual([12, 11, 11]);
+  });
+
   it('leaves the session fast path when its conversation was closed long ago', async () => {
     const old = await t.server.ingest.ingest(sms, inbound('+989120000007', 'long ago'));
     await admin.send('PATCH', `/api/v1/conversations/${old.conversation.id}`, {
