@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { queryRows } from '../db/rows';
 import {
@@ -7,6 +7,7 @@ import {
   conversations,
   deliveries,
   messages,
+  type ChannelKind,
   type IdentityKind,
 } from '../db/schema';
 import { ChannelSendError, type ChannelRegistry, type OutboundMessage } from '../../channels/types';
@@ -16,7 +17,7 @@ import type { Logger } from '../logger';
 import { retryDelayMs } from './backoff';
 
 /** Which identity kind a channel sends to. */
-const RECIPIENT_KIND: Record<string, IdentityKind> = {
+const RECIPIENT_KIND: Record<ChannelKind, IdentityKind> = {
   webchat: 'webchat',
   sms: 'phone',
   voice: 'phone',
@@ -118,15 +119,16 @@ export class DispatcherService {
   }
 
   private async deliver(claimed: Claimed): Promise<void> {
-    let outbound: OutboundMessage | string;
+    let prepared: { outbound: OutboundMessage; channel: ChannelKind } | string;
     try {
-      outbound = await this.buildOutbound(claimed.message_id);
+      prepared = await this.buildOutbound(claimed.message_id);
     } catch (err) {
-      outbound = `could not prepare the message: ${(err as Error).message}`;
+      prepared = `could not prepare the message: ${(err as Error).message}`;
     }
-    if (typeof outbound === 'string')
-      return this.record(claimed, { ok: false, reason: outbound, retryable: false });
-    const adapter = this.channels.get((await this.channelOf(outbound.conversationId)) ?? 'webchat');
+    if (typeof prepared === 'string')
+      return this.record(claimed, { ok: false, reason: prepared, retryable: false });
+    const { outbound, channel } = prepared;
+    const adapter = this.channels.get(channel);
     if (!adapter) {
       return this.record(claimed, {
         ok: false,
@@ -147,15 +149,10 @@ export class DispatcherService {
     }
   }
 
-  private async channelOf(conversationId: string) {
-    const [row] = await this.repo.db
-      .select({ channel: conversations.channel })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId));
-    return row?.channel;
-  }
-
-  private async buildOutbound(messageId: string): Promise<OutboundMessage | string> {
+  /** The message as its channel needs it, or why it cannot be sent. */
+  private async buildOutbound(
+    messageId: string,
+  ): Promise<{ outbound: OutboundMessage; channel: ChannelKind } | string> {
     const db = this.repo.db;
     const [row] = await db
       .select({ m: messages, c: conversations })
@@ -165,7 +162,7 @@ export class DispatcherService {
     if (!row) return 'the message no longer exists';
     // Private notes never reach an adapter, whatever put them in the queue.
     if (row.m.private) return 'private notes are never sent';
-    const kind = RECIPIENT_KIND[row.c.channel] ?? 'webchat';
+    const kind = RECIPIENT_KIND[row.c.channel];
     const [recipient] = await db
       .select({ kind: contactIdentities.kind, value: contactIdentities.value })
       .from(contactIdentities)
@@ -175,11 +172,8 @@ export class DispatcherService {
       .orderBy(contactIdentities.createdAt)
       .limit(1);
     if (!recipient) return `the contact has no ${kind} identity to send to`;
-    const files = await db
-      .select()
-      .from(attachments)
-      .where(inArray(attachments.messageId, [messageId]));
-    return {
+    const files = await db.select().from(attachments).where(eq(attachments.messageId, messageId));
+    const outbound: OutboundMessage = {
       messageId,
       conversationId: row.c.id,
       inboxId: row.c.inboxId,
@@ -195,6 +189,7 @@ export class DispatcherService {
       })),
       createdAt: row.m.createdAt,
     };
+    return { outbound, channel: row.c.channel };
   }
 
   private async record(
