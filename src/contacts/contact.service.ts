@@ -43,8 +43,7 @@ export class ContactService {
       .where(sql`${where} and ${contacts.mergedIntoId} is null`)
       .orderBy(desc(contacts.updatedAt))
       .limit(limit);
-    const dtos = await Promise.all(rows.map((r) => this.repo.contactDto(r.id)));
-    return dtos.filter((d): d is ContactDto => d !== undefined);
+    return this.repo.contactDtos(rows.map((r) => r.id));
   }
 
   async update(principal: Principal, id: string, patch: ContactPatch): Promise<ContactDto> {

@@ -216,19 +216,48 @@ export class ConversationRepository {
   }
 
   async dto(id: string, db: Executor = this.db): Promise<ConversationDto | undefined> {
-    const [row] = await this.baseSelect(db).where(eq(conversations.id, id)).limit(1);
-    return row ? ConversationRepository.toDto(row) : undefined;
+    return (await this.dtos([id], db))[0];
+  }
+
+  /** Several conversations in one query, in the order of `ids` (unknown ids are skipped). */
+  async dtos(ids: string[], db: Executor = this.db): Promise<ConversationDto[]> {
+    if (!ids.length) return [];
+    const rows = await this.baseSelect(db).where(inArray(conversations.id, ids));
+    const byId = new Map(rows.map((r) => [r.c.id, ConversationRepository.toDto(r)]));
+    return ids.map((id) => byId.get(id)).filter((c): c is ConversationDto => c !== undefined);
   }
 
   async contactDto(contactId: string, db: Executor = this.db): Promise<ContactDto | undefined> {
-    const [row] = await db.select().from(contacts).where(eq(contacts.id, contactId)).limit(1);
-    if (!row) return undefined;
-    const ids = await db
-      .select({ kind: contactIdentities.kind, value: contactIdentities.value })
-      .from(contactIdentities)
-      .where(eq(contactIdentities.contactId, contactId))
-      .orderBy(contactIdentities.createdAt);
-    return toContactDto(row, ids);
+    return (await this.contactDtos([contactId], db))[0];
+  }
+
+  /** Several contacts with their identities in two queries, in the order of `ids`. */
+  async contactDtos(ids: string[], db: Executor = this.db): Promise<ContactDto[]> {
+    if (!ids.length) return [];
+    const [rows, identities] = await Promise.all([
+      db.select().from(contacts).where(inArray(contacts.id, ids)),
+      db
+        .select({
+          contactId: contactIdentities.contactId,
+          kind: contactIdentities.kind,
+          value: contactIdentities.value,
+        })
+        .from(contactIdentities)
+        .where(inArray(contactIdentities.contactId, ids))
+        .orderBy(contactIdentities.createdAt),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row
+        ? [
+            toContactDto(
+              row,
+              identities.filter((i) => i.contactId === id),
+            ),
+          ]
+        : [];
+    });
   }
 
   /** Messages with their senders' names and attachments, in the order given. */

@@ -30,11 +30,8 @@ export class SearchService {
         .limit(limit),
     ]);
     const dtos = await this.repo.messageDtos(rows.map((r) => r.m));
-    const convIds = [...new Set(dtos.map((m) => m.conversationId))];
     const convs = new Map(
-      (await Promise.all(convIds.map((id) => this.repo.dto(id))))
-        .filter((c) => c !== undefined)
-        .map((c) => [c.id, c]),
+      (await this.repo.dtos([...new Set(dtos.map((m) => m.conversationId))])).map((c) => [c.id, c]),
     );
     return {
       contacts: contactHits,
