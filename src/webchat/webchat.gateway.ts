@@ -1,7 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { inboxes, type InboxRow } from '../db/schema';
+import { contacts, inboxes, type InboxRow } from '../db/schema';
 import type { IngestService } from '../ingest/ingest.service';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { ContactService } from '../contacts/contact.service';
@@ -131,13 +131,21 @@ export class WebchatGateway implements WebchatTransport, VisitorNotifier {
     socket.on('typing', async (payload: unknown) => {
       const typing = (payload as { typing?: unknown } | null)?.typing;
       if (typeof typing !== 'boolean') return;
-      const contact = await this.repo.contactDto(session.contactId);
-      agents.contactTyping(
-        session.conversationId,
-        session.inbox.id,
-        { id: session.contactId, name: contact?.name ?? '' },
-        typing,
-      );
+      try {
+        // Only the name, read fresh: an agent may have renamed the contact meanwhile.
+        const [contact] = await this.db
+          .select({ name: contacts.name })
+          .from(contacts)
+          .where(eq(contacts.id, session.contactId));
+        agents.contactTyping(
+          session.conversationId,
+          session.inbox.id,
+          { id: session.contactId, name: contact?.name ?? '' },
+          typing,
+        );
+      } catch (err) {
+        this.logger.warn({ err }, 'visitor typing could not be relayed');
+      }
     });
 
     socket.on('contact', async (payload: unknown, ack?: unknown) => {

@@ -128,6 +128,18 @@ describe('the real server process', () => {
     );
   });
 
+  it('shows the customer typing to agents of that inbox only', async () => {
+    visitor.socket.emit('typing', { typing: true });
+    const seen = await allowedSocket.wait<{
+      conversationId: string;
+      actor: { type: string; name: string };
+      typing: boolean;
+    }>('typing', (p) => p.conversationId === session.conversationId && p.typing);
+    expect(seen.actor).toMatchObject({ type: 'contact', name: expect.stringMatching(/^Visitor /) });
+    await sleep(300);
+    expect(outsiderSocket.of('typing')).toEqual([]);
+  });
+
   it('refuses an outsider agent, over REST and over the socket', async () => {
     expect((await outsider.get(`/api/v1/conversations/${session.conversationId}`)).status).toBe(
       404,
