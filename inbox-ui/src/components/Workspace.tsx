@@ -8,6 +8,7 @@ import type {
   Counts,
   Locale,
   Message,
+  Page,
   Team,
   User,
 } from '../api/types';
@@ -159,28 +160,34 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
   }, []);
 
   // --- the list -------------------------------------------------------------------------------
-  const loadFirstPage = useCallback(async (f: ListFilter, k: string) => {
-    dispatch({ type: 'reset', key: k });
-    try {
-      const fetchPage = () => api.conversations(toQuery(f, undefined, PAGE_SIZE));
-      // The page prefetched at boot, if it is this list's; a failed prefetch is simply redone.
-      const page = await (takeFirstPage(k)?.catch(fetchPage) ?? fetchPage());
-      page.items.forEach((c) => known.current.set(c.id, c));
-      dispatch({
-        type: 'page',
-        key: k,
-        items: page.items,
-        nextCursor: page.nextCursor ?? null,
-        append: false,
-      });
-    } catch (err) {
-      dispatch({
-        type: 'error',
-        key: k,
-        message: err instanceof Error ? err.message : String(err),
-      });
-    }
+  /** A page arrived for list `k`: remember its conversations and show it. */
+  const showPage = useCallback((k: string, page: Page<Conversation>, append: boolean) => {
+    page.items.forEach((c) => known.current.set(c.id, c));
+    dispatch({
+      type: 'page',
+      key: k,
+      items: page.items,
+      nextCursor: page.nextCursor ?? null,
+      append,
+    });
   }, []);
+  const showError = useCallback((k: string, err: unknown) => {
+    dispatch({ type: 'error', key: k, message: err instanceof Error ? err.message : String(err) });
+  }, []);
+
+  const loadFirstPage = useCallback(
+    async (f: ListFilter, k: string) => {
+      dispatch({ type: 'reset', key: k });
+      try {
+        const fetchPage = () => api.conversations(toQuery(f, undefined, PAGE_SIZE));
+        // The page prefetched at boot, if it is this list's; a failed prefetch is simply redone.
+        showPage(k, await (takeFirstPage(k)?.catch(fetchPage) ?? fetchPage()), false);
+      } catch (err) {
+        showError(k, err);
+      }
+    },
+    [showPage, showError],
+  );
 
   useEffect(() => {
     void loadFirstPage(latest.current.filter, key);
@@ -192,25 +199,13 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
     loadingMore.current = true;
     dispatch({ type: 'loading', key: k });
     try {
-      const page = await api.conversations(toQuery(f, current.nextCursor, PAGE_SIZE));
-      page.items.forEach((c) => known.current.set(c.id, c));
-      dispatch({
-        type: 'page',
-        key: k,
-        items: page.items,
-        nextCursor: page.nextCursor ?? null,
-        append: true,
-      });
+      showPage(k, await api.conversations(toQuery(f, current.nextCursor, PAGE_SIZE)), true);
     } catch (err) {
-      dispatch({
-        type: 'error',
-        key: k,
-        message: err instanceof Error ? err.message : String(err),
-      });
+      showError(k, err);
     } finally {
       loadingMore.current = false;
     }
-  }, [latest]);
+  }, [latest, showPage, showError]);
 
   // Performance mark for the first-render benchmark (inbox-ui/bench/first-render.mjs).
   useEffect(() => {
