@@ -1,42 +1,132 @@
-import type { ChannelKind, IdentityKind } from '../src/db/schema';
+import type { z } from 'zod';
+import type { ChannelKind, IdentityKind, IdentityState } from '../src/db/schema';
 
-export type { ChannelKind, IdentityKind };
+export type { ChannelKind, IdentityKind, IdentityState };
+
+/**
+ * The channel kit: what every channel folder exports and what the channel host expects. A channel
+ * verifies, parses and sends; it never touches the database or sockets. Whatever it needs from
+ * outside (an HTTP client, a socket transport) is given to its definition by the composition root.
+ */
 
 export interface InboundAttachment {
   fileName: string;
   contentType: string;
-  /** Bytes already received (email, upload); otherwise `url` says where the provider keeps it. */
+  /** Bytes already received (e-mail, upload). */
   data?: Buffer;
-  url?: string;
+  /** Or what the channel's `fetchMedia` needs to fetch the file later (a file id, a URL). */
+  ref?: MediaRef;
+  /** Size announced by the provider, when known (checked against the limit before fetching). */
+  size?: number;
 }
 
-/** What every channel's parser produces: the one shape ingest understands. */
+/** A channel's own handle on a remote file. Opaque to everything but that channel. */
+export type MediaRef = Record<string, string | number | boolean | null>;
+
+/** What every channel's parser produces for a customer's message: the one shape ingest takes. */
 export interface InboundMessage {
-  channel: ChannelKind;
   sender: { kind: IdentityKind; value: string; name?: string };
   /** Provider id of the message: the same message delivered twice carries the same id. */
   providerMessageId: string;
-  /** Channel thread (email root Message-ID, Telegram chat id); null = one thread per contact. */
+  /** Channel thread (e-mail thread root, Telegram group chat id); absent = one thread per contact. */
   threadKey?: string;
   subject?: string;
   text: string;
   html?: string;
   attachments: InboundAttachment[];
   receivedAt?: Date;
+  /** What a reply in this conversation needs (chat id, thread root, call sid, service URL). */
+  channelRef?: Record<string, unknown>;
+  /** Channel facts worth keeping on the message (reply-to, e-mail headers, edited flag). */
+  meta?: Record<string, unknown>;
+  /** Hints for the customer's profile (language code, username). */
+  profile?: { language?: string; username?: string };
   /** The provider's payload as received, kept for support and audit. */
   raw?: unknown;
+}
+
+/** Outbound delivery states a provider reports, in the order a message moves through them. */
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** Everything a channel's parser can recognise in a payload. */
+export type ParsedEvent =
+  | { type: 'message'; message: InboundMessage }
+  | {
+      type: 'edit';
+      providerMessageId: string;
+      sender: { kind: IdentityKind; value: string };
+      text: string;
+      editedAt: Date;
+    }
+  | {
+      type: 'status';
+      providerMessageId: string;
+      status: DeliveryStatus;
+      error?: { code?: string; message: string };
+      at?: Date;
+    }
+  | {
+      type: 'identity';
+      identity: { kind: IdentityKind; value: string };
+      state: IdentityState;
+      reason?: string;
+    };
+
+/** Thrown by `parse` for a payload it cannot make sense of: recorded, never retried forever. */
+export class ChannelParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelParseError';
+  }
+}
+
+/** An HTTP request as a webhook sees it; `url` is the public URL the provider called. */
+export interface WebhookRequest {
+  method: string;
+  /** The path below `/webhooks/<provider>[/<inboxId>]`, e.g. `sms`, `status` or `` (empty). */
+  subPath: string;
+  /** PUBLIC_URL + original path + query: what the provider signed. */
+  url: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  query: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+  /** Parsed body: JSON object or form fields. */
+  body: unknown;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/** A synchronous answer to a webhook, when the provider reads one (TwiML). */
+export interface WebhookResponse {
+  status: number;
+  contentType?: string;
+  body?: string;
+}
+
+export interface OutboundAttachment {
+  fileName: string;
+  contentType: string;
+  /** Absolute path of the stored file. */
+  path: string;
+  size: number;
+  /** Public URL of the file, for providers that fetch media themselves (MMS). */
+  publicUrl?: string;
 }
 
 export interface OutboundMessage {
   messageId: string;
   conversationId: string;
   inboxId: string;
-  /** The customer's identity on this channel. */
+  /** The identity the conversation came from. */
   recipient: { kind: IdentityKind; value: string };
   threadKey: string | null;
+  channelRef: Record<string, unknown> | null;
   subject: string | null;
   text: string;
-  attachments: { fileName: string; contentType: string; path: string | null; url: string }[];
+  attachments: OutboundAttachment[];
+  /** Bot menus: buttons rendered natively where the channel has them. */
+  buttons?: { label: string; value: string }[];
+  meta?: Record<string, unknown>;
   createdAt: Date;
 }
 
@@ -50,35 +140,116 @@ export class ChannelSendError extends Error {
   constructor(
     message: string,
     public readonly retryable: boolean,
+    public readonly opts: {
+      /** Try again no sooner than this (e.g. Telegram's retry_after). */
+      retryAfterMs?: number;
+      /** The recipient cannot be reached any more on this identity. */
+      identityState?: IdentityState;
+      code?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'ChannelSendError';
   }
 }
 
-/**
- * A channel adapter verifies, parses and sends. It never touches the database or sockets: what
- * it needs from the outside (an HTTP client, a socket transport) arrives through its constructor.
- */
-export interface ChannelAdapter {
-  readonly kind: ChannelKind;
-  send(message: OutboundMessage): Promise<SendResult>;
+export interface FetchedMedia {
+  data: Buffer;
+  contentType: string;
+  fileName?: string;
 }
 
-export class ChannelRegistry {
-  private readonly adapters = new Map<ChannelKind, ChannelAdapter>();
-
-  register(adapter: ChannelAdapter): void {
-    if (this.adapters.has(adapter.kind))
-      throw new Error(`channel ${adapter.kind} is registered twice`);
-    this.adapters.set(adapter.kind, adapter);
+/** A media file refused because it is larger than allowed. */
+export class MediaTooLargeError extends Error {
+  constructor(
+    public readonly size: number,
+    public readonly limit: number,
+  ) {
+    super(`the file is ${size} bytes, over the limit of ${limit}`);
+    this.name = 'MediaTooLargeError';
   }
+}
 
-  get(kind: ChannelKind): ChannelAdapter | undefined {
-    return this.adapters.get(kind);
-  }
+/** What a long-lived receiver (long polling, IMAP IDLE) gets from the host. */
+export interface ReceiverContext {
+  /** Aborted when the receiver must stop (lease lost, inbox changed, shutdown). */
+  signal: AbortSignal;
+  /** The inbox's channel state as last saved (poll offset, IMAP cursor). */
+  state: Readonly<Record<string, unknown>>;
+  /**
+   * Hands parsed events to the host, which stores them; then saves `nextState` (the cursor) in
+   * the same breath. Resolves once stored: only then may the receiver move past them.
+   */
+  deliver(events: ParsedEvent[], nextState?: Record<string, unknown>): Promise<void>;
+  saveState(state: Record<string, unknown>): Promise<void>;
+  /** Connected / failing, with a reason admins can read; `detail` e.g. import progress. */
+  health(status: 'connected' | 'failing', error?: string, detail?: Record<string, unknown>): void;
+}
 
-  kinds(): ChannelKind[] {
-    return [...this.adapters.keys()];
-  }
+export interface ChannelReceiver {
+  /** Runs until `ctx.signal` is aborted; throwing means "failed, try again later". */
+  run(ctx: ReceiverContext): Promise<void>;
+}
+
+/** One live inbox: created by its definition from the inbox and its decrypted credentials. */
+export interface ChannelInstance {
+  verify?(req: WebhookRequest): VerifyResult;
+  /** Pure: payload → events. Throws ChannelParseError for what it cannot read. */
+  parse?(req: WebhookRequest): ParsedEvent[];
+  /** The webhook's answer, once the events are stored (TwiML for voice). Default: 200 empty. */
+  respond?(req: WebhookRequest, events: ParsedEvent[]): WebhookResponse | Promise<WebhookResponse>;
+  send(message: OutboundMessage, opts: { signal: AbortSignal }): Promise<SendResult>;
+  receiver?: ChannelReceiver;
+  fetchMedia?(
+    ref: MediaRef,
+    opts: { signal: AbortSignal; maxBytes: number },
+  ): Promise<FetchedMedia>;
+  /** Shows "typing…" to the customer, where the channel can. */
+  typing?(
+    target: { conversationId: string; channelRef: Record<string, unknown> | null },
+    typing: boolean,
+  ): void;
+  /** Called when the instance is replaced or the inbox removed. */
+  close?(): Promise<void>;
+}
+
+export interface InboxInfo {
+  id: string;
+  name: string;
+  channel: ChannelKind;
+  settings: Readonly<Record<string, unknown>>;
+  /** PUBLIC_URL, without a trailing slash. */
+  publicUrl: string;
+}
+
+/** What an environment-configured inbox looks like (CONTRACT: channels set by variables). */
+export interface EnvInboxSpec {
+  name: string;
+  credentials: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
+
+/** One channel kind: its credentials, how it is reached, and how an instance is made. */
+export interface ChannelDefinition<C extends Record<string, unknown> = Record<string, unknown>> {
+  kind: ChannelKind;
+  /** "Telegram", "SMS", "E-mail": shown to agents. */
+  displayName: string;
+  /** Which identity kind its customers have, and replies go to. */
+  recipientKind: IdentityKind;
+  supportsTyping: boolean;
+  /** Conversations keyed by thread (a group chat) rather than by contact. */
+  threaded: boolean;
+  /** The credentials document (zod): validated on save, stored encrypted, never returned. */
+  credentials: z.ZodType<C>;
+  /** Keys of `settings` in the API that are credentials (write-only). */
+  credentialKeys: readonly string[];
+  /** Webhook routing: `/webhooks/<provider>[/<inboxId>]/<subPath>`; subPaths this kind answers. */
+  webhook?: { provider: string; subPaths: readonly string[] };
+  /** The provider-side identity of the inbox (bot id, number, address), unique per kind. */
+  routingKey?(credentials: C): string | null;
+  /** Checks credentials against the provider before they are saved; may suggest a name. */
+  validate?(credentials: C, opts: { signal: AbortSignal }): Promise<{ name?: string } | void>;
+  /** The inbox that environment variables describe, if they are set. Throws naming a variable. */
+  fromEnv?(env: Readonly<Record<string, unknown>>): EnvInboxSpec | undefined;
+  create(inbox: InboxInfo, credentials: C): ChannelInstance;
 }

@@ -4,18 +4,30 @@ import type { Db } from './db/client';
 import { appSettings, inboxes, inboxMembers, users } from './db/schema';
 import { generatePassword, hashPassword } from './auth/password';
 import type { Logger } from './logger';
+import { SecretBox } from './channel-host/secret-box';
 
-/** The visitor-token secret: from config, or generated once and shared through the database. */
-export async function visitorSecret(db: Db, configured: string | undefined): Promise<string> {
+/**
+ * The visitor-token secret: from config, or generated once and shared through the database,
+ * sealed with the server's key like every other stored secret (an older clear value is sealed
+ * on the way).
+ */
+export async function visitorSecret(
+  db: Db,
+  configured: string | undefined,
+  box: SecretBox,
+): Promise<string> {
   if (configured) return configured;
+  const key = 'visitor_token_secret';
   await db
     .insert(appSettings)
-    .values({ key: 'visitor_token_secret', value: randomBytes(32).toString('base64url') })
+    .values({ key, value: box.seal(randomBytes(32).toString('base64url')) })
     .onConflictDoNothing();
-  const [row] = await db
-    .select()
-    .from(appSettings)
-    .where(eq(appSettings.key, 'visitor_token_secret'));
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, key));
+  if (SecretBox.isSealed(row!.value)) return box.open(row!.value);
+  await db
+    .update(appSettings)
+    .set({ value: box.seal(row!.value) })
+    .where(eq(appSettings.key, key));
   return row!.value;
 }
 

@@ -5,8 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import { ChannelRegistry, type ChannelAdapter } from '../channels/types';
-import { WebchatAdapter } from '../channels/webchat/adapter';
+import type { ChannelDefinition } from '../channels/types';
+import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
+import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
 import { openDatabase, type Database } from './db/client';
@@ -15,16 +16,38 @@ import { EventService } from './events/event.service';
 import { AuthService } from './auth/auth.service';
 import { AccessService } from './auth/access.service';
 import { ConversationRepository } from './conversations/conversation.repository';
+import { MessageRepository } from './conversations/message.repository';
 import { ConversationService } from './conversations/conversation.service';
+import { DELIVERY_JOB, MessageService } from './conversations/message.service';
+import { snoozeWakeHandler } from './conversations/snooze.job';
+import { SNOOZE_JOB } from './conversations/conversation.service';
+import { EscalationService } from './complaints/escalation.service';
+import { ContactRepository } from './contacts/contact.repository';
 import { ContactService } from './contacts/contact.service';
-import { AdminService } from './admin/admin.service';
+import { UserService } from './admin/user.service';
+import { TeamService } from './admin/team.service';
+import { CannedService } from './admin/canned.service';
+import { InboxRepository } from './inboxes/inbox.repository';
+import { InboxService } from './inboxes/inbox.service';
 import { SearchService } from './search/search.service';
 import { IngestService } from './ingest/ingest.service';
-import { SessionBatcher } from './ingest/session-batcher';
-import { DispatcherService } from './delivery/dispatcher.service';
+import { IngestBatcher } from './ingest/ingest-batcher';
+import { JobQueue } from './jobs/job-queue';
+import { JobWorker } from './jobs/worker';
+import { LeaseService } from './jobs/leases';
+import { DurableEvents, EVENT_JOB } from './jobs/durable-events';
+import { DeliveryJob } from './delivery/delivery.job';
+import { MEDIA_JOB, MediaJob } from './media/media.job';
 import { AttachmentStore } from './attachments/attachment.store';
-import { AgentGateway } from './inbox/agent.gateway';
-import { WebchatGateway } from './webchat/webchat.gateway';
+import { AttachmentService } from './attachments/attachment.service';
+import { ChannelHost } from './channel-host/channel-host';
+import { HealthTracker } from './channel-host/health';
+import { InboundProcessor } from './channel-host/inbound';
+import { ReceiverSupervisor } from './channel-host/receivers';
+import { loadSecretKey, SecretBox } from './channel-host/secret-box';
+import { webhookRouter } from './channel-host/webhook.router';
+import { AgentGateway } from './realtime/agent.gateway';
+import { webchatPort } from './realtime/webchat-port';
 import { apiRouter, createApp } from './api/app';
 import { authenticate } from './api/http';
 import { authRoutes } from './api/auth.controller';
@@ -42,20 +65,23 @@ export interface RunningServer {
   database: Database;
   ingest: IngestService;
   events: EventService;
+  host: ChannelHost;
+  worker: JobWorker;
+  receivers: ReceiverSupervisor;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the one-time generated admin password is printed (stdout by default). */
+  print?: (line: string) => void;
+  /** More channel kinds than the built-in ones (tests add fakes here). */
+  channels?: ChannelDefinition[];
 }
 
 /**
  * The composition root: the only place that reads configuration and wires collaborators.
  * Everything else receives what it needs through its constructor.
  */
-export interface StartOptions {
-  /** Where the one-time generated admin password is printed (stdout by default). */
-  print?: (line: string) => void;
-  /** Extra channel adapters, for channels configured outside the environment (and tests). */
-  adapters?: ChannelAdapter[];
-}
-
 export async function startServer(
   config: Config,
   logger: Logger,
@@ -101,49 +127,170 @@ export async function startServer(
     throw err;
   }
   const { db } = database;
+  const secretKey = loadSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  if (config.DATABASE_URL && secretKey.source !== 'env')
+    logger.warn(
+      { keyFile: join(config.DATA_DIR, 'secret.key') },
+      'SECRET_KEY is not set: channel credentials are sealed with a key generated into DATA_DIR. ' +
+        'Every instance sharing this database needs the same key: set SECRET_KEY.',
+    );
+  const secrets = new SecretBox(secretKey.key);
   await seedFirstRun(
     db,
     logger,
     { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
     options.print ?? ((line) => process.stdout.write(`${line}\n`)),
   );
-  const secret = await visitorSecret(db, config.SESSION_SECRET);
+  const visitorTokenSecret = await visitorSecret(db, config.SESSION_SECRET, secrets);
 
+  // ---- persistence and work ---------------------------------------------------------------
   const events = new EventService(logger);
-  const uow = new UnitOfWork(db, events);
+  const jobs = new JobQueue(db);
+  const durable = new DurableEvents(jobs);
+  const uow = new UnitOfWork(db, events, durable);
+  const leases = new LeaseService(db);
+  const worker = new JobWorker(jobs, logger, {
+    pollMs: config.DELIVERY_POLL_MS,
+    leaseMs: config.JOB_LEASE_SECONDS * 1000,
+    concurrency: 20,
+  });
   const files = new AttachmentStore(config.DATA_DIR);
-  const repo = new ConversationRepository(db);
+  const conversationRepo = new ConversationRepository(db);
+  const messageRepo = new MessageRepository(db);
+  const contactRepo = new ContactRepository(db);
+  const inboxRepo = new InboxRepository(db);
+
+  // ---- channels ----------------------------------------------------------------------------
+  // The web-chat channel sends through the /webchat gateway, which is built with the sockets.
+  const webchat: { gateway?: WebchatGateway } = {};
+  const webchatTransport: WebchatTransport = {
+    pushToVisitor: (...args) => webchat.gateway?.pushToVisitor(...args),
+    agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
+  };
+  // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
+  const definitions = new Map<string, ChannelDefinition>();
+  for (const d of [webchatChannel(webchatTransport), ...(options.channels ?? [])])
+    definitions.set(d.kind, d);
+  const host = new ChannelHost(
+    [...definitions.values()],
+    inboxRepo,
+    secrets,
+    config.publicUrl,
+    logger,
+  );
+  const health = new HealthTracker(inboxRepo, logger);
+
+  // ---- services -----------------------------------------------------------------------------
   const auth = new AuthService(db, config.TOKEN_TTL_HOURS);
   const access = new AccessService(db);
-  const conversations = new ConversationService(uow, repo, access);
-  const contacts = new ContactService(uow, repo, access);
-  const admin = new AdminService(db, uow, auth, access);
-  const search = new SearchService(repo, contacts, access);
-  const ingest = new IngestService(uow, repo, files, new SessionBatcher(db));
-
-  const agentGateway = new AgentGateway(auth, access, conversations, events, logger);
-  const webchatGateway = new WebchatGateway(db, secret, ingest, repo, contacts, events, logger);
-  agentGateway.init(io, webchatGateway);
-  webchatGateway.init(io, agentGateway);
-
-  const channels = new ChannelRegistry();
-  channels.register(new WebchatAdapter(webchatGateway));
-  for (const adapter of options.adapters ?? []) channels.register(adapter);
-
-  const dispatcher = new DispatcherService(uow, repo, channels, files, logger, {
-    pollMs: config.DELIVERY_POLL_MS,
+  const users = new UserService(db, uow, auth, access);
+  const teams = new TeamService(db, uow, access);
+  const canned = new CannedService(db, conversationRepo, access);
+  const inboxes = new InboxService(uow, inboxRepo, host, secrets, health, access, config.publicUrl);
+  const messageService = new MessageService(uow, conversationRepo, messageRepo, jobs, {
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   });
-  events.on('delivery.queued', () => dispatcher.kick());
-  dispatcher.start();
+  const conversations = new ConversationService(
+    uow,
+    conversationRepo,
+    messageRepo,
+    contactRepo,
+    messageService,
+    users,
+    jobs,
+    access,
+  );
+  const escalations = new EscalationService(uow, conversations, conversationRepo);
+  const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
+  const search = new SearchService(conversationRepo, messageRepo, contacts, access);
+  const attachments = new AttachmentService(db, files, conversations);
+  const ingest = new IngestService(
+    uow,
+    conversationRepo,
+    messageRepo,
+    files,
+    durable,
+    new IngestBatcher(db),
+    { maxMediaBytes: config.MEDIA_MAX_BYTES },
+  );
+  const inbound = new InboundProcessor(ingest, messageService, contacts, health);
+  const receivers = new ReceiverSupervisor(
+    host,
+    leases,
+    inboxRepo,
+    inbound,
+    health,
+    logger,
+    worker.id,
+    {
+      tickMs: config.RECEIVER_TICK_SECONDS * 1000,
+      leaseMs: config.RECEIVER_LEASE_SECONDS * 1000,
+    },
+  );
+
+  // Inboxes that environment variables describe (CONTRACT): a wrong variable stops start-up.
+  for (const definition of host.allDefinitions()) {
+    const spec = definition.fromEnv?.(config);
+    if (spec) await inboxes.ensureFromEnv(definition.kind, spec);
+  }
+
+  // ---- durable work ---------------------------------------------------------------------------
+  worker.register(
+    DELIVERY_JOB,
+    new DeliveryJob(db, uow, messageRepo, contacts, host, health, files, logger, {
+      sendTimeoutMs: Math.min(30_000, (config.JOB_LEASE_SECONDS * 1000) / 2),
+    }).handler(),
+  );
+  worker.register(
+    MEDIA_JOB,
+    new MediaJob(db, uow, messageRepo, host, files, {
+      maxBytes: config.MEDIA_MAX_BYTES,
+      timeoutMs: Math.min(60_000, (config.JOB_LEASE_SECONDS * 1000) / 2),
+    }).handler(),
+  );
+  worker.register(SNOOZE_JOB, snoozeWakeHandler(uow, conversationRepo));
+  worker.register(EVENT_JOB, durable.handler());
+  events.on('jobs.enqueued', () => worker.kick());
+  events.on('inbox.changed', ({ inboxId }) => host.changed(inboxId));
+
+  // ---- sockets ------------------------------------------------------------------------------
+  const agentGateway = new AgentGateway(
+    auth,
+    access,
+    conversations,
+    events,
+    (conversation, typing) => host.typing(conversation, typing),
+    logger,
+  );
+  agentGateway.init(io);
+  const webchatGateway = new WebchatGateway(
+    webchatPort({
+      host,
+      inboxes: inboxRepo,
+      ingest,
+      conversations: conversationRepo,
+      messages: messageRepo,
+      contactRepo,
+      contacts,
+      events,
+      agents: agentGateway,
+      logger,
+    }),
+    visitorTokenSecret,
+  );
+  webchatGateway.init(io);
+  webchat.gateway = webchatGateway;
+
+  worker.start();
+  health.start();
+  receivers.start();
 
   const requireAuth = authenticate(auth, config.publicUrl);
   ready(
     apiRouter({
       authRoutes: authRoutes({
-        db,
         auth,
-        admin,
+        users,
         events,
         publicUrl: config.publicUrl,
         tokenTtlHours: config.TOKEN_TTL_HOURS,
@@ -151,15 +298,22 @@ export async function startServer(
       }),
       requireAuth,
       protectedRoutes: [
-        conversationRoutes(conversations),
-        contactRoutes({ db, contacts, search, conversations, files }),
-        adminRoutes(admin),
+        conversationRoutes(conversations, escalations),
+        contactRoutes({ contacts, search, attachments }),
+        adminRoutes({ users, teams, inboxes, canned }),
       ],
+      webhooks: webhookRouter({
+        host,
+        inboxes: inboxRepo,
+        inbound,
+        publicUrl: config.publicUrl,
+        logger,
+      }),
       openApi: openApiDocument(config.publicUrl),
     }),
   );
   logger.info(
-    { port, database: database.kind, channels: channels.kinds() },
+    { port, database: database.kind, channels: host.kinds() },
     `Switchboard listening on http://localhost:${port}`,
   );
 
@@ -171,19 +325,32 @@ export async function startServer(
       // stops accepting; requests in flight finish (idle keep-alive connections are dropped).
       const closed = new Promise<void>((r) => io.close(() => r()));
       http.closeIdleConnections();
-      await dispatcher.stop();
+      await receivers.stop();
+      await worker.stop();
       const forced = setTimeout(() => http.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(forced);
       // Let transactions already started commit, then close the database cleanly.
       await uow.drain();
+      await health.stop();
+      await host.close();
       events.removeAllListeners();
       await redis?.close();
       await database.close();
       logger.info('stopped cleanly');
     })());
 
-  return { port, url: `http://127.0.0.1:${port}`, database, ingest, events, stop };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    database,
+    ingest,
+    events,
+    host,
+    worker,
+    receivers,
+    stop,
+  };
 }
 
 async function main(): Promise<void> {

@@ -7,7 +7,6 @@ describe('parseVisitorMessage', () => {
   it('maps text to the inbound shape with the visitor as sender', () => {
     const r = parseVisitorMessage(visitor, { text: '  سلام، سفارشم کجاست؟ ' });
     expect(r.ok && r.value).toMatchObject({
-      channel: 'webchat',
       sender: { kind: 'webchat', value: visitor },
       text: 'سلام، سفارشم کجاست؟',
     });

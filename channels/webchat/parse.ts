@@ -42,7 +42,6 @@ export function parseVisitorMessage(
   return {
     ok: true,
     value: {
-      channel: 'webchat',
       sender: { kind: 'webchat', value: visitorId },
       providerMessageId: `${visitorId}:${clientId ?? randomUUID()}`,
       text,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../logger';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 import { errorHandler } from './http';
 
 export interface Frontend {
@@ -126,9 +126,11 @@ export function apiRouter(parts: {
   authRoutes: Router;
   protectedRoutes: Router[];
   requireAuth: RequestHandler;
+  webhooks: Router;
   openApi: unknown;
 }): Router {
   const router = Router();
+  router.use('/webhooks', parts.webhooks);
   const v1 = Router();
   v1.use(express.json({ limit: '1mb', strict: true }));
   v1.get('/openapi.json', (_req, res) => res.json(parts.openApi));

@@ -1,20 +1,15 @@
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { eq } from 'drizzle-orm';
 import type { AuthService } from '../auth/auth.service';
-import type { AdminService } from '../admin/admin.service';
+import type { UserService } from '../admin/user.service';
 import type { EventService } from '../events/event.service';
-import type { Db } from '../db/client';
-import { users } from '../db/schema';
-import { verifyPassword } from '../auth/password';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 import { loginBody, mePatch } from './schemas';
 import { authenticate, parse, principalOf, SESSION_COOKIE } from './http';
 
 export function authRoutes(deps: {
-  db: Db;
   auth: AuthService;
-  admin: AdminService;
+  users: UserService;
   events: EventService;
   publicUrl: string;
   tokenTtlHours: number;
@@ -65,26 +60,16 @@ export function authRoutes(deps: {
   });
 
   router.get('/auth/me', requireAuth, async (req, res) => {
-    const [row] = await deps.db
-      .select()
-      .from(users)
-      .where(eq(users.id, principalOf(req).id));
-    res.json({ user: await deps.auth.userDto(row!) });
+    res.json({ user: await deps.auth.me(principalOf(req).id) });
   });
 
   router.patch('/auth/me', requireAuth, async (req, res) => {
     const principal = principalOf(req);
     const body = parse(mePatch, req.body);
-    if (body.password) {
-      const [row] = await deps.db.select().from(users).where(eq(users.id, principal.id));
-      if (
-        !body.currentPassword ||
-        !(await verifyPassword(body.currentPassword, row!.passwordHash))
-      ) {
-        throw new AppError(400, 'validation_failed', 'currentPassword: is wrong');
-      }
+    if (body.password && !(await deps.auth.checkPassword(principal.id, body.currentPassword))) {
+      throw new AppError(400, 'validation_failed', 'currentPassword: is wrong');
     }
-    const user = await deps.admin.updateUser(principal, principal.id, {
+    const user = await deps.users.updateUser(principal, principal.id, {
       name: body.name,
       locale: body.locale,
       password: body.password,

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ConversationService } from '../conversations/conversation.service';
+import type { EscalationService } from '../complaints/escalation.service';
 import {
   conversationPatch,
   conversationQuery,
@@ -10,7 +11,10 @@ import {
 } from './schemas';
 import { parse, principalOf } from './http';
 
-export function conversationRoutes(conversations: ConversationService): Router {
+export function conversationRoutes(
+  conversations: ConversationService,
+  escalations: EscalationService,
+): Router {
   const router = Router();
 
   router.get('/conversations', async (req, res) => {
@@ -41,12 +45,12 @@ export function conversationRoutes(conversations: ConversationService): Router {
 
   router.post('/conversations/:id/escalate', async (req, res) => {
     const { id } = parse(idParam, req.params);
-    res.json(await conversations.escalate(principalOf(req), id, parse(escalateBody, req.body)));
+    res.json(await escalations.escalate(principalOf(req), id, parse(escalateBody, req.body)));
   });
 
   router.get('/conversations/:id/escalations', async (req, res) => {
     const { id } = parse(idParam, req.params);
-    res.json({ items: await conversations.escalationHistory(principalOf(req), id) });
+    res.json({ items: await escalations.history(principalOf(req), id) });
   });
 
   router.get('/conversations/:id/messages', async (req, res) => {

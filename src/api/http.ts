@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth.service';
 import type { Logger } from '../logger';
-import { AppError, unauthorized } from './errors';
+import { AppError, unauthorized } from '../errors';
 
 export const SESSION_COOKIE = 'sb_session';
 

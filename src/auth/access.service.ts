@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/client';
-import { inboxMembers, users } from '../db/schema';
+import { conversations, inboxMembers, users } from '../db/schema';
 import type { Principal } from './auth.service';
-import { forbidden } from '../api/errors';
+import { forbidden } from '../errors';
 
 /** 'all' for admins and supervisors; otherwise the inboxes the agent is a member of. */
 export type InboxScope = 'all' | string[];
@@ -39,6 +39,23 @@ export class AccessService {
   ): Promise<boolean> {
     const scope = await this.inboxScope(principal, db);
     return scope === 'all' || scope.includes(inboxId);
+  }
+
+  /** An agent may see a contact only through one of its conversations they may see. */
+  async canSeeContact(
+    principal: Pick<Principal, 'id' | 'role'>,
+    contactId: string,
+    db: Executor = this.db,
+  ): Promise<boolean> {
+    const scope = await this.inboxScope(principal, db);
+    if (scope === 'all') return true;
+    if (!scope.length) return false;
+    const rows = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.contactId, contactId), inArray(conversations.inboxId, scope)))
+      .limit(1);
+    return rows.length > 0;
   }
 
   requireAdmin(principal: Principal): void {

@@ -9,7 +9,7 @@ import {
   type Role,
   type UserRow,
 } from '../db/schema';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors';
 import { verifyPassword, hashPassword } from './password';
 
 export interface UserDto {
@@ -109,6 +109,19 @@ export class AuthService {
       .update(authTokens)
       .set({ revokedAt: new Date() })
       .where(and(eq(authTokens.userId, userId), isNull(authTokens.revokedAt)));
+  }
+
+  async me(userId: string): Promise<UserDto> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, userId));
+    if (!row) throw new AppError(401, 'unauthorized', 'sign in first');
+    return this.userDto(row);
+  }
+
+  /** Whether `password` is this user's current password (for changing it). */
+  async checkPassword(userId: string, password: string | undefined): Promise<boolean> {
+    if (!password) return false;
+    const [row] = await this.db.select().from(users).where(eq(users.id, userId));
+    return row !== undefined && (await verifyPassword(password, row.passwordHash));
   }
 
   async userDto(user: UserRow): Promise<UserDto> {

@@ -30,7 +30,22 @@ const schema = z.object({
     .default(24 * 14),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /** How often the job worker looks for due work (deliveries, timers, media); it is also woken
+   *  at once when work is written. */
   DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1000),
+  /** A claimed job is held this long between heartbeats; a dead worker's jobs return after it. */
+  JOB_LEASE_SECONDS: z.coerce.number().positive().default(60),
+  /** Receivers (long polling, IMAP): one instance per inbox holds a lease this long. */
+  RECEIVER_LEASE_SECONDS: z.coerce.number().positive().default(20),
+  RECEIVER_TICK_SECONDS: z.coerce.number().positive().default(5),
+  /** Largest file taken from a customer (bigger ones are kept as a note on the message). */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
+  /** Key that seals channel credentials and server secrets in the database. */
+  SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().optional(),

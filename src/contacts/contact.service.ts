@@ -1,13 +1,15 @@
-import { desc, eq, sql } from 'drizzle-orm';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { contactIdentities, contacts, type ChannelKind } from '../db/schema';
+import type { ChannelKind, IdentityKind, IdentityState } from '../db/schema';
 import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { ContactDto } from '../conversations/dto';
-import { writeAudit } from '../conversations/conversation.service';
-import { notFound } from '../api/errors';
-import { likePattern, normalizeForSearch } from '../search/normalize';
+import { identityKindInfo } from '../../channels/identities';
+import { audit } from '../audit/audit';
+import { notFound } from '../errors';
+import { normalizeForSearch } from '../search/normalize';
+import { cleanDeep } from '../text/clean';
+import type { ContactRepository } from './contact.repository';
 
 export interface ContactPatch {
   name?: string | undefined;
@@ -19,36 +21,35 @@ export interface ContactPatch {
   customAttributes?: Record<string, unknown> | undefined;
 }
 
+/**
+ * Customer profiles. An agent sees and changes a contact only through a conversation they may
+ * see (admins and supervisors: every contact); anything else answers 404, as for conversations.
+ */
 export class ContactService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly repo: ConversationRepository,
+    private readonly repo: ContactRepository,
+    private readonly conversationRepo: ConversationRepository,
     private readonly access: AccessService,
   ) {}
 
-  async get(id: string): Promise<ContactDto> {
-    const dto = await this.repo.contactDto(id);
+  async get(principal: Principal, id: string): Promise<ContactDto> {
+    if (!(await this.access.canSeeContact(principal, id))) throw notFound('contact');
+    const dto = await this.repo.dto(id);
     if (!dto) throw notFound('contact');
     return dto;
   }
 
-  async search(q: string | undefined, limit: number): Promise<ContactDto[]> {
-    const db = this.repo.db;
-    const where = q
-      ? sql`${contacts.searchText} like ${likePattern(normalizeForSearch(q))}`
-      : sql`true`;
-    const rows = await db
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(sql`${where} and ${contacts.mergedIntoId} is null`)
-      .orderBy(desc(contacts.updatedAt))
-      .limit(limit);
-    return this.repo.contactDtos(rows.map((r) => r.id));
+  async search(principal: Principal, q: string | undefined, limit: number): Promise<ContactDto[]> {
+    const scope = await this.access.inboxScope(principal);
+    return this.repo.dtos(await this.repo.search(q, scope, limit));
   }
 
-  async update(principal: Principal, id: string, patch: ContactPatch): Promise<ContactDto> {
+  async update(principal: Principal, id: string, raw: ContactPatch): Promise<ContactDto> {
+    const patch = cleanDeep(raw);
     return this.uow.run(async (tx, emit) => {
-      const [row] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
+      if (!(await this.access.canSeeContact(principal, id, tx))) throw notFound('contact');
+      const row = await this.repo.lock(tx, id);
       if (!row) throw notFound('contact');
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const [key, value] of Object.entries(patch) as [keyof ContactPatch, unknown][]) {
@@ -57,85 +58,81 @@ export class ContactService {
         if (JSON.stringify(from) !== JSON.stringify(value)) changes[key] = { from, to: value };
       }
       if (Object.keys(changes).length) {
-        const identities = await tx
-          .select({ value: contactIdentities.value, kind: contactIdentities.kind })
-          .from(contactIdentities)
-          .where(eq(contactIdentities.contactId, id));
         const name = patch.name ?? row.name;
-        await tx
-          .update(contacts)
-          .set({
-            ...patch,
-            searchText: normalizeForSearch(
-              [name, ...identities.filter((i) => i.kind !== 'webchat').map((i) => i.value)].join(
-                ' ',
-              ),
-            ),
-            updatedAt: new Date(),
-          })
-          .where(eq(contacts.id, id));
-        await writeAudit(tx, {
-          actorId: principal.id,
-          entity: 'contact',
-          entityId: id,
-          action: 'update',
-          data: { changes },
+        await this.repo.update(tx, id, {
+          ...patch,
+          searchText: await this.repo.searchTextFor(tx, id, name),
         });
+        await audit(tx, { type: 'user', id: principal.id }, 'contact', id, 'update', { changes });
       }
-      const dto = (await this.repo.contactDto(id, tx))!;
+      const dto = (await this.repo.dto(id, tx))!;
       if (Object.keys(changes).length) emit('contact.updated', { contact: dto });
       return dto;
     });
   }
 
-  /** The visitor left their name and e-mail in the widget (offline form / follow-up). */
+  async conversations(principal: Principal, contactId: string) {
+    if (!(await this.access.canSeeContact(principal, contactId))) throw notFound('contact');
+    const scope = await this.access.inboxScope(principal);
+    return (await this.conversationRepo.list({ scope, userId: principal.id, contactId }, 100, null))
+      .items;
+  }
+
+  /**
+   * A customer left their name and e-mail (the widget's offline form). The contact is created
+   * when the visitor had none yet; an address that already belongs to another profile is kept
+   * as an attribute, not moved: merging two customers is a person's decision.
+   */
   async addCustomerDetails(
-    contactId: string,
+    identity: { kind: IdentityKind; value: string },
     details: { name?: string | undefined; email: string },
-  ): Promise<void> {
-    await this.uow.run(async (tx, emit) => {
-      const [row] = await tx
-        .select()
-        .from(contacts)
-        .where(eq(contacts.id, contactId))
-        .for('update');
-      if (!row) throw notFound('contact');
-      const email = details.email.toLowerCase();
-      const added = await tx
-        .insert(contactIdentities)
-        .values({ contactId, kind: 'email', value: email })
-        .onConflictDoNothing()
-        .returning({ id: contactIdentities.id });
-      const name = details.name || row.name;
-      // An address that already belongs to another profile is kept as an attribute, not stolen:
-      // merging two customers is a person's decision.
-      const customAttributes = added.length
-        ? row.customAttributes
-        : { ...row.customAttributes, followUpEmail: email };
-      await tx
-        .update(contacts)
-        .set({
-          name,
-          customAttributes,
-          searchText: normalizeForSearch(`${name} ${email}`),
-          updatedAt: new Date(),
-        })
-        .where(eq(contacts.id, contactId));
-      await writeAudit(tx, {
-        actorId: contactId,
-        actorType: 'contact',
-        entity: 'contact',
-        entityId: contactId,
-        action: 'details',
-        data: { name: details.name ?? null, email },
+  ): Promise<string> {
+    const clean = cleanDeep(details);
+    return this.uow.run(async (tx, emit) => {
+      const known = await this.repo.byIdentity(identity, tx);
+      const contactId =
+        known?.contactId ??
+        (await this.repo.createWithIdentity(
+          tx,
+          identity,
+          clean.name || identityKindInfo(identity.kind).defaultName(identity.value),
+        ));
+      const row = (await this.repo.lock(tx, contactId))!;
+      const email = clean.email.toLowerCase();
+      const added = await this.repo.addIdentity(tx, contactId, { kind: 'email', value: email });
+      const name = clean.name || row.name;
+      await this.repo.update(tx, contactId, {
+        name,
+        customAttributes: added
+          ? row.customAttributes
+          : { ...row.customAttributes, followUpEmail: email },
+        searchText: normalizeForSearch(`${name} ${email}`),
       });
-      emit('contact.updated', { contact: (await this.repo.contactDto(contactId, tx))! });
+      await audit(tx, { type: 'contact', id: contactId }, 'contact', contactId, 'details', {
+        name: clean.name ?? null,
+        email,
+      });
+      emit('contact.updated', { contact: (await this.repo.dto(contactId, tx))! });
+      return contactId;
     });
   }
 
-  async conversations(principal: Principal, contactId: string) {
-    await this.get(contactId);
-    const scope = await this.access.inboxScope(principal);
-    return (await this.repo.list({ scope, userId: principal.id, contactId }, 100, null)).items;
+  /** A channel says the customer blocked us, opted out or bounced (or came back). */
+  async setIdentityState(
+    identity: { kind: IdentityKind; value: string },
+    state: IdentityState,
+    reason: string | undefined,
+  ): Promise<void> {
+    await this.uow.run(async (tx, emit) => {
+      const changed = await this.repo.setIdentityState(tx, identity, state, reason ?? null);
+      if (!changed) return;
+      await audit(tx, { type: 'system' }, 'contact', changed.contactId, 'identity-state', {
+        identity: `${identity.kind}:${identity.value}`,
+        from: changed.from,
+        to: state,
+        reason: reason ?? null,
+      });
+      emit('contact.updated', { contact: (await this.repo.dto(changed.contactId, tx))! });
+    });
   }
 }

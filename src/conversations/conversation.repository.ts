@@ -1,32 +1,22 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
+import { queryRows } from '../db/rows';
 import {
-  attachments,
-  contactIdentities,
   contacts,
   conversations,
+  escalations,
   messages,
   teams,
   users,
-  type AttachmentRow,
   type ChannelKind,
   type ConversationRow,
   type ConversationStatus,
-  type MessageRow,
   type Priority,
 } from '../db/schema';
 import type { InboxScope } from '../auth/access.service';
 import { likePattern, normalizeForSearch } from '../search/normalize';
-import {
-  toContactDto,
-  toConversationDto,
-  toMessageDto,
-  type ContactDto,
-  type ConversationDto,
-  type MessageDto,
-  type Ref,
-} from './dto';
+import { toConversationDto, type ConversationDto, type Ref } from './dto';
 
 export interface ConversationFilter {
   scope: InboxScope;
@@ -106,7 +96,7 @@ export function decodeCursor(raw: string): Cursor | null {
 }
 
 export class ConversationRepository {
-  constructor(readonly db: Executor) {}
+  constructor(private readonly db: Executor) {}
 
   private baseSelect(db: Executor) {
     return db
@@ -227,106 +217,70 @@ export class ConversationRepository {
     return ids.map((id) => byId.get(id)).filter((c): c is ConversationDto => c !== undefined);
   }
 
-  async contactDto(contactId: string, db: Executor = this.db): Promise<ContactDto | undefined> {
-    return (await this.contactDtos([contactId], db))[0];
-  }
-
-  /** Several contacts with their identities in two queries, in the order of `ids`. */
-  async contactDtos(ids: string[], db: Executor = this.db): Promise<ContactDto[]> {
-    if (!ids.length) return [];
-    const [rows, identities] = await Promise.all([
-      db.select().from(contacts).where(inArray(contacts.id, ids)),
-      db
-        .select({
-          contactId: contactIdentities.contactId,
-          kind: contactIdentities.kind,
-          value: contactIdentities.value,
-        })
-        .from(contactIdentities)
-        .where(inArray(contactIdentities.contactId, ids))
-        .orderBy(contactIdentities.createdAt),
-    ]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row
-        ? [
-            toContactDto(
-              row,
-              identities.filter((i) => i.contactId === id),
-            ),
-          ]
-        : [];
-    });
-  }
-
-  /** Messages with their senders' names and attachments, in the order given. */
-  async messageDtos(rows: MessageRow[], db: Executor = this.db): Promise<MessageDto[]> {
-    if (!rows.length) return [];
-    const userIds = [
-      ...new Set(rows.filter((r) => r.senderType === 'user' && r.senderId).map((r) => r.senderId!)),
-    ];
-    const contactIds = [
-      ...new Set(
-        rows.filter((r) => r.senderType === 'contact' && r.senderId).map((r) => r.senderId!),
-      ),
-    ];
-    const [userRefs, contactRefs, files] = await Promise.all([
-      userIds.length
-        ? db
-            .select({ id: users.id, name: users.name })
-            .from(users)
-            .where(inArray(users.id, userIds))
-        : Promise.resolve([] as Ref[]),
-      contactIds.length
-        ? db
-            .select({ id: contacts.id, name: contacts.name })
-            .from(contacts)
-            .where(inArray(contacts.id, contactIds))
-        : Promise.resolve([] as Ref[]),
-      db
-        .select()
-        .from(attachments)
-        .where(
-          inArray(
-            attachments.messageId,
-            rows.map((r) => r.id),
-          ),
-        ),
-    ]);
-    const names = new Map<string, Ref>([...userRefs, ...contactRefs].map((r) => [r.id, r]));
-    const filesBy = new Map<string, AttachmentRow[]>();
-    for (const f of files) {
-      if (!f.messageId) continue;
-      filesBy.set(f.messageId, [...(filesBy.get(f.messageId) ?? []), f]);
-    }
-    return rows.map((r) =>
-      toMessageDto(r, r.senderId ? (names.get(r.senderId) ?? null) : null, filesBy.get(r.id) ?? []),
-    );
-  }
-
-  async listMessages(
-    conversationId: string,
-    opts: { before?: MessageRow | undefined; limit: number; includePrivate: boolean },
-  ): Promise<MessageRow[]> {
-    const where = [eq(messages.conversationId, conversationId)];
-    if (!opts.includePrivate) where.push(eq(messages.private, false));
-    if (opts.before) {
-      where.push(
-        sql`(${messages.createdAt}, ${messages.id}) < (${opts.before.createdAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)`,
-      );
-    }
-    const rows = await this.db
-      .select()
-      .from(messages)
-      .where(and(...where))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(opts.limit);
-    return rows.reverse();
-  }
-
-  async findMessage(id: string): Promise<MessageRow | undefined> {
-    const [row] = await this.db.select().from(messages).where(eq(messages.id, id)).limit(1);
+  /** The contact's latest conversation in an inbox (a returning web visitor's session). */
+  async latestFor(
+    inboxId: string,
+    contactId: string,
+  ): Promise<Pick<ConversationRow, 'id' | 'status'> | undefined> {
+    const [row] = await this.db
+      .select({ id: conversations.id, status: conversations.status })
+      .from(conversations)
+      .where(and(eq(conversations.inboxId, inboxId), eq(conversations.contactId, contactId)))
+      .orderBy(desc(conversations.createdAt))
+      .limit(1);
     return row;
+  }
+
+  async lock(tx: Executor, id: string): Promise<ConversationRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, id))
+      .for('update');
+    return row;
+  }
+
+  async update(
+    tx: Executor,
+    id: string,
+    set: Partial<typeof conversations.$inferInsert>,
+  ): Promise<void> {
+    await tx
+      .update(conversations)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(conversations.id, id));
+  }
+
+  /** A snoozed conversation whose time has come opens again, once: false if anything changed. */
+  async wake(tx: Executor, id: string, until: string): Promise<boolean> {
+    const rows = await tx
+      .update(conversations)
+      .set({ status: 'open', snoozedUntil: null, updatedAt: new Date() })
+      .where(
+        and(
+          eq(conversations.id, id),
+          eq(conversations.status, 'snoozed'),
+          sql`${conversations.snoozedUntil} = ${until}::timestamptz`,
+        ),
+      )
+      .returning({ id: conversations.id });
+    return rows.length > 0;
+  }
+
+  async escalations(conversationId: string) {
+    return this.db
+      .select({ e: escalations, actorName: users.name })
+      .from(escalations)
+      .leftJoin(users, eq(users.id, escalations.actorId))
+      .where(eq(escalations.conversationId, conversationId))
+      .orderBy(escalations.createdAt);
+  }
+
+  async labels(): Promise<string[]> {
+    const rows = await queryRows<{ label: string }>(
+      this.db,
+      sql`select distinct unnest(${conversations.labels}) as label from ${conversations} order by 1 limit 500`,
+    );
+    return rows.map((r) => r.label);
   }
 }

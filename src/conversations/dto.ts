@@ -1,10 +1,12 @@
 import type {
+  AttachmentFetchState,
   AttachmentRow,
   ChannelKind,
   ContactRow,
   ConversationRow,
   ConversationStatus,
   IdentityKind,
+  IdentityState,
   MessageRow,
   MessageStatus,
   Priority,
@@ -13,6 +15,14 @@ import type {
 export interface Ref {
   id: string;
   name: string;
+}
+
+export interface IdentityDto {
+  kind: IdentityKind;
+  value: string;
+  /** Whether we can reach the customer there: `blocked` the bot, `opted_out`, `undeliverable`. */
+  state: IdentityState;
+  stateReason: string | null;
 }
 
 export interface ContactDto {
@@ -25,7 +35,7 @@ export interface ContactDto {
   lifetimeValue: string | null;
   notes: string;
   customAttributes: Record<string, unknown>;
-  identities: { kind: IdentityKind; value: string }[];
+  identities: IdentityDto[];
   lastSeenAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -63,6 +73,9 @@ export interface AttachmentDto {
   contentType: string;
   size: number;
   url: string;
+  /** `pending` while a job fetches it from the provider; `failed` or `too_large` if it could not. */
+  state: AttachmentFetchState;
+  error: string | null;
 }
 
 export interface MessageDto {
@@ -77,6 +90,7 @@ export interface MessageDto {
   status: MessageStatus;
   failureReason: string | null;
   attachments: AttachmentDto[];
+  editedAt: string | null;
   createdAt: string;
 }
 
@@ -84,7 +98,12 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function toContactDto(
   row: ContactRow,
-  identities: { kind: IdentityKind; value: string }[],
+  identities: {
+    kind: IdentityKind;
+    value: string;
+    state?: IdentityState;
+    stateReason?: string | null;
+  }[],
 ): ContactDto {
   return {
     id: row.id,
@@ -96,7 +115,12 @@ export function toContactDto(
     lifetimeValue: row.lifetimeValue,
     notes: row.notes,
     customAttributes: row.customAttributes,
-    identities: identities.map((i) => ({ kind: i.kind, value: i.value })),
+    identities: identities.map((i) => ({
+      kind: i.kind,
+      value: i.value,
+      state: i.state ?? 'ok',
+      stateReason: i.stateReason ?? null,
+    })),
     lastSeenAt: iso(row.lastSeenAt),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -141,6 +165,8 @@ export function toAttachmentDto(row: AttachmentRow): AttachmentDto {
     contentType: row.contentType,
     size: row.size,
     url: `/api/v1/attachments/${row.id}`,
+    state: row.fetchState,
+    error: row.fetchError,
   };
 }
 
@@ -161,6 +187,7 @@ export function toMessageDto(
     status: row.status,
     failureReason: row.failureReason,
     attachments: attachments.map(toAttachmentDto),
+    editedAt: iso(row.editedAt),
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  bigserial,
   boolean,
   check,
   date,
@@ -54,7 +56,6 @@ export const messageStatus = pgEnum('message_status', [
   'read',
   'failed',
 ]);
-export const deliveryState = pgEnum('delivery_state', ['pending', 'done', 'dead']);
 export const complaintStatus = pgEnum('complaint_status', [
   'open',
   'resolved',
@@ -132,20 +133,52 @@ export const businessHours = pgTable('business_hours', {
   holidays: jsonb('holidays').notNull().default([]),
 });
 
-/** One channel instance: a phone number, a mailbox, a bot, a website. Secrets come from config. */
-export const inboxes = pgTable('inboxes', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  channel: channelKind('channel').notNull(),
-  /** Non-secret channel settings (greeting, widget colour, reopen window…). */
-  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
-  businessHoursId: uuid('business_hours_id').references(() => businessHours.id, {
-    onDelete: 'set null',
-  }),
-  defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
-  enabled: boolean('enabled').notNull().default(true),
-  createdAt: createdAt(),
-});
+/** What the channel host knows of an inbox's link to its provider, shown to admins. */
+export interface InboxHealth {
+  status?: 'unknown' | 'connected' | 'failing';
+  lastError?: string | null;
+  lastErrorAt?: string | null;
+  lastOkAt?: string | null;
+  lastMessageInAt?: string | null;
+  /** Channel-specific progress or facts, e.g. {imported: 412, total: 1980}. */
+  detail?: Record<string, unknown>;
+}
+
+/** One channel instance: a phone number, a mailbox, a bot, a website. */
+export const inboxes = pgTable(
+  'inboxes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    channel: channelKind('channel').notNull(),
+    /** Non-secret channel settings (greeting, widget colour, reopen window…). */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** The channel's credentials as one AES-256-GCM sealed JSON document (never in clear). */
+    credentials: text('credentials'),
+    /** What identifies this inbox at the provider: bot id, phone number, address. */
+    routingKey: text('routing_key'),
+    /** Receiver cursor and similar (poll offset, IMAP UIDVALIDITY/UID), owned by the channel. */
+    channelState: jsonb('channel_state').$type<Record<string, unknown>>().notNull().default({}),
+    health: jsonb('health').$type<InboxHealth>().notNull().default({}),
+    botEnabled: boolean('bot_enabled').notNull().default(false),
+    /** 'env' when created from environment variables, 'api' otherwise. */
+    source: text('source').notNull().default('api'),
+    /** Bumped on every change, so every instance rebuilds its live channel. */
+    version: integer('version').notNull().default(1),
+    businessHoursId: uuid('business_hours_id').references(() => businessHours.id, {
+      onDelete: 'set null',
+    }),
+    defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('inboxes_routing_key')
+      .on(t.channel, t.routingKey)
+      .where(sql`${t.routingKey} is not null`),
+  ],
+);
 
 export const inboxMembers = pgTable(
   'inbox_members',
@@ -200,6 +233,10 @@ export const contactIdentities = pgTable(
     /** Normalised: E.164 phone, lower-case email, numeric Telegram id, visitor id. */
     value: text('value').notNull(),
     verified: boolean('verified').notNull().default(false),
+    /** Whether we may reach the customer here: blocked the bot, opted out, bounced. */
+    state: text('state').$type<IdentityState>().notNull().default('ok'),
+    stateReason: text('state_reason'),
+    stateChangedAt: ts('state_changed_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -235,8 +272,14 @@ export const conversations = pgTable(
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
     subject: text('subject'),
+    /** The identity the customer wrote from: replies go back there. */
+    contactIdentityId: uuid('contact_identity_id').references(() => contactIdentities.id, {
+      onDelete: 'set null',
+    }),
     /** Channel thread key (email References root, Telegram chat id) used to find the thread. */
     threadKey: text('thread_key'),
+    /** What the channel needs to answer in this thread: chat id, thread root, call sid, URL. */
+    channelRef: jsonb('channel_ref').$type<Record<string, unknown>>(),
     /** Complaint ladder: 0 = not a complaint, 1 front line … 4 external risk. */
     level: integer('level').notNull().default(0),
     labels: text('labels')
@@ -295,6 +338,7 @@ export const messages = pgTable(
     providerMessageId: text('provider_message_id'),
     /** Anything channel-specific worth keeping: email headers, Telegram reply markup, raw payload. */
     meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    editedAt: ts('edited_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -316,36 +360,59 @@ export const attachments = pgTable(
     fileName: text('file_name').notNull(),
     contentType: text('content_type').notNull(),
     size: integer('size').notNull(),
-    /** Path under DATA_DIR/attachments, or null while only the provider's URL is known. */
+    /** Path under DATA_DIR/attachments, or null until a media job has fetched the file. */
     storagePath: text('storage_path'),
-    providerUrl: text('provider_url'),
+    /** What the channel needs to fetch the file (file id, provider URL); never shown to agents. */
+    mediaRef: jsonb('media_ref').$type<Record<string, unknown>>(),
+    fetchState: text('fetch_state').$type<AttachmentFetchState>().notNull().default('stored'),
+    fetchError: text('fetch_error'),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_message_idx').on(t.messageId)],
 );
 
-/** Outbound work queue: one row per message to send, claimed with FOR UPDATE SKIP LOCKED. */
-export const deliveries = pgTable(
-  'deliveries',
+/**
+ * Durable work: outbound deliveries, media downloads, snooze wake-ups, durable event listeners.
+ * Claimed with FOR UPDATE SKIP LOCKED; a claim pushes `run_at` out by the lease and sets a new
+ * `lease_token`, and only the holder of that token may finish or fail the job (fencing). Done
+ * jobs are deleted; `dead` ones stay for inspection.
+ */
+export const jobs = pgTable(
+  'jobs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    messageId: uuid('message_id')
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
-    state: deliveryState('state').notNull().default('pending'),
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    /** At most one pending job per (kind, key): a message's delivery, a conversation's wake-up. */
+    key: text('key'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    state: text('state').$type<'pending' | 'dead'>().notNull().default('pending'),
+    runAt: ts('run_at').notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    maxAttempts: integer('max_attempts').notNull().default(8),
+    leaseToken: bigint('lease_token', { mode: 'number' }),
+    lockedBy: text('locked_by'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('deliveries_message_key').on(t.messageId),
-    index('deliveries_due_idx')
-      .on(t.nextAttemptAt)
+    index('jobs_due_idx')
+      .on(t.runAt)
       .where(sql`${t.state} = 'pending'`),
+    uniqueIndex('jobs_kind_key')
+      .on(t.kind, t.key)
+      .where(sql`${t.key} is not null and ${t.state} = 'pending'`),
   ],
 );
+
+/** One holder per named resource (an inbox's receiver), renewed by heartbeat, fenced by token. */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  token: bigint('token', { mode: 'number' }).notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  acquiredAt: timestamp('acquired_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const complaints = pgTable(
   'complaints',
@@ -374,7 +441,7 @@ export const complaints = pgTable(
     resolvedAt: ts('resolved_at'),
   },
   (t) => [
-    index('complaints_conversation_idx').on(t.conversationId),
+    uniqueIndex('complaints_conversation_key').on(t.conversationId),
     check('complaints_level_range', sql`${t.level} between 1 and 4`),
   ],
 );
@@ -387,6 +454,7 @@ export const escalations = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
+    complaintId: uuid('complaint_id').references(() => complaints.id, { onDelete: 'cascade' }),
     fromLevel: integer('from_level').notNull(),
     toLevel: integer('to_level').notNull(),
     reason: text('reason').notNull(),
@@ -440,7 +508,12 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.createdAt)],
 );
 
+export type IdentityState = 'ok' | 'blocked' | 'opted_out' | 'undeliverable';
+export type AttachmentFetchState = 'stored' | 'pending' | 'failed' | 'too_large';
+
 export type UserRow = typeof users.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type ComplaintRow = typeof complaints.$inferSelect;
 export type InboxRow = typeof inboxes.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
 export type IdentityRow = typeof contactIdentities.$inferSelect;

@@ -1,6 +1,9 @@
 import type { ConversationDto, MessageDto, ContactDto } from '../conversations/dto';
 
-/** Internal domain events, emitted after the transaction that caused them has committed. */
+/**
+ * Live events of this process, emitted after the transaction that caused them has committed:
+ * the socket gateways fan them out. Durable events for listeners are in domain-events.ts.
+ */
 export interface EventMap {
   'message.created': {
     conversationId: string;
@@ -19,8 +22,10 @@ export interface EventMap {
   };
   'contact.created': { contact: ContactDto };
   'contact.updated': { contact: ContactDto };
-  /** A queued outbound message exists: wake the dispatcher now instead of at its next poll. */
-  'delivery.queued': { messageId: string };
+  /** Jobs were written: wake the worker now instead of at its next poll. */
+  'jobs.enqueued': Record<string, never>;
+  /** An inbox's configuration changed: its live channel is rebuilt. */
+  'inbox.changed': { inboxId: string };
   'user.deactivated': { userId: string };
   'user.access-changed': { userId: string };
   'auth.token-revoked': { tokenId: string };

@@ -1,31 +1,28 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
-import { queryRows } from '../db/rows';
-import { rowFromJson } from '../db/json-row';
-import type { SessionBatcher } from './session-batcher';
-import type { UnitOfWork } from '../db/unit-of-work';
-import {
-  attachments,
-  contactIdentities,
-  contacts,
-  conversations,
-  messages,
-  type ConversationRow,
-  type InboxRow,
-  type MessageRow,
-} from '../db/schema';
 import type { InboundMessage } from '../../channels/types';
+import { contactSearchSource, identityKindInfo } from '../../channels/identities';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { attachments, conversations, messages, type InboxRow } from '../db/schema';
+import { rowFromJson } from '../db/json-row';
 import type { ConversationRepository } from '../conversations/conversation.repository';
+import type { MessageRepository } from '../conversations/message.repository';
 import {
   previewOf,
+  toConversationDto,
   toMessageDto,
   type ConversationDto,
   type MessageDto,
 } from '../conversations/dto';
 import { normalizeForSearch } from '../search/normalize';
 import type { AttachmentStore } from '../attachments/attachment.store';
+import type { DurableEvents } from '../jobs/durable-events';
+import { cleanDeep, cleanText } from '../text/clean';
+import type { IngestBatcher, IngestCall } from './ingest-batcher';
 
-export type InboxRef = Pick<InboxRow, 'id' | 'channel' | 'settings'>;
+/** What ingest needs of an inbox. */
+export type InboxRef = Pick<InboxRow, 'id' | 'channel' | 'settings' | 'botEnabled'> & {
+  /** Conversations keyed by thread (group chats) rather than by contact. */
+  threaded?: boolean;
+};
 
 export interface IngestResult {
   message: MessageDto;
@@ -37,334 +34,162 @@ export interface IngestResult {
 
 /** Resolved conversations come back to life when the customer writes within this window. */
 export const DEFAULT_REOPEN_HOURS = 24 * 7;
+/** Raw provider payloads larger than this are not kept on the message. */
+const MAX_RAW_BYTES = 64 * 1024;
 
-/** What a live session already knows about the sender (web chat). */
-export interface SessionHint {
-  contactId: string;
-  conversationId: string;
-}
-
-/** Raised inside the transaction when a concurrent delivery of the same message won the race. */
-class DuplicateDelivery extends Error {}
-
-export function reopenWindowHours(inbox: InboxRef): number {
+export function reopenWindowHours(inbox: Pick<InboxRow, 'settings'>): number {
   const value = inbox.settings['reopenWindowHours'];
   return typeof value === 'number' && value >= 0 ? value : DEFAULT_REOPEN_HOURS;
 }
 
-/** What to do with the customer's latest conversation in this inbox when a message arrives. */
-export function chooseConversation(
-  latest: Pick<ConversationRow, 'status' | 'resolvedAt'> | undefined,
-  now: Date,
-  reopenHours: number,
-): 'use' | 'reopen' | 'create' {
-  if (!latest) return 'create';
-  if (latest.status !== 'resolved') return 'use';
-  const resolvedAt = latest.resolvedAt?.getTime() ?? 0;
-  return now.getTime() - resolvedAt <= reopenHours * 3600_000 ? 'reopen' : 'create';
-}
-
+/**
+ * Every inbound message of every channel goes through `ingest`: one database statement
+ * (`ingest_message`, migration 0002) resolves the contact by identity, finds, reopens or opens
+ * the conversation, stores the message idempotently with its attachments, updates the counters
+ * and writes the durable events. Messages of one event-loop turn share one statement (group
+ * commit). Live events go out after commit.
+ */
 export class IngestService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly repo: ConversationRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
     private readonly files: AttachmentStore,
-    private readonly batcher: SessionBatcher,
+    private readonly durable: DurableEvents,
+    private readonly batcher: IngestBatcher,
+    private readonly opts: { maxMediaBytes: number },
   ) {}
 
-  /**
-   * One transaction: resolve the contact by identity, find or open the conversation, store the
-   * message idempotently, update the conversation. Events go out after commit.
-   */
   async ingest(
     inbox: InboxRef,
-    inbound: InboundMessage,
-    hint?: SessionHint,
+    raw: InboundMessage,
+    hint?: { conversationId?: string | undefined },
   ): Promise<IngestResult> {
-    if (
-      hint &&
-      !inbound.attachments.length &&
-      inbound.html === undefined &&
-      inbound.raw === undefined
-    ) {
-      const fast = await this.ingestIntoSession(inbox, inbound, hint);
-      if (fast) return fast;
-    }
-    // Redeliveries are caught by the unique index inside the transaction, which then rolls
-    // back; an up-front lookup is only worth it when files would otherwise be written again.
+    const inbound = this.clean(raw);
+    // A redelivery must not write its files again: look first when there are files.
     if (inbound.attachments.some((a) => a.data)) {
       const stored = await this.findStored(inbox.id, inbound.providerMessageId);
       if (stored) return stored;
     }
-    // Files are written before the transaction; an aborted transaction leaves only an orphan
-    // file, never a row pointing at nothing.
-    const savedFiles = await Promise.all(
-      inbound.attachments
-        .filter((a) => a.data)
-        .map(async (a) => ({ ...a, ...(await this.files.save(a.data!)) })),
-    );
-    try {
-      return await this.uow.run(async (tx, emit) => {
-        const now = inbound.receivedAt ?? new Date();
-        const contact = await this.resolveContact(tx, inbound, now);
-        const { row: conversation, created } = await this.resolveConversation(
-          tx,
-          inbox,
-          contact.id,
-          inbound,
-          now,
-        );
-        const [message] = await tx
-          .insert(messages)
-          .values({
-            conversationId: conversation.id,
-            inboxId: inbox.id,
-            direction: 'in',
-            senderType: 'contact',
-            senderId: contact.id,
-            text: inbound.text,
-            html: inbound.html ?? null,
-            searchText: normalizeForSearch(inbound.text),
-            private: false,
-            status: 'received',
-            providerMessageId: inbound.providerMessageId,
-            meta: inbound.raw === undefined ? {} : { raw: inbound.raw },
-            createdAt: now,
-            updatedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning();
-        if (!message) throw new DuplicateDelivery();
-        const files = [
-          ...savedFiles.map((f) => ({
-            messageId: message.id,
-            fileName: f.fileName,
-            contentType: f.contentType,
-            size: f.size,
-            storagePath: f.storagePath,
-            providerUrl: f.url ?? null,
-          })),
-          ...inbound.attachments
-            .filter((a) => !a.data && a.url)
-            .map((a) => ({
-              messageId: message.id,
-              fileName: a.fileName,
-              contentType: a.contentType,
-              size: 0,
-              providerUrl: a.url!,
-            })),
-        ];
-        const fileRows = files.length ? await tx.insert(attachments).values(files).returning() : [];
-        const firstMessage = created || conversation.messageCount === 0;
-        const [updated] = await tx
-          .update(conversations)
-          .set({
-            lastMessageAt: now,
-            lastIncomingAt: now,
-            lastMessagePreview: previewOf(
-              inbound.text || (files.length ? `📎 ${files[0]!.fileName}` : ''),
-            ),
-            unreadCount: sql`${conversations.unreadCount} + 1`,
-            messageCount: sql`${conversations.messageCount} + 1`,
-            waitingSince: conversation.waitingSince ?? now,
-            status:
-              conversation.status === 'resolved' || conversation.status === 'snoozed'
-                ? 'open'
-                : conversation.status,
-            resolvedAt: null,
-            snoozedUntil: null,
-            updatedAt: now,
-          })
-          .where(eq(conversations.id, conversation.id))
-          .returning();
-        // Built from what is at hand: this is the hot path, every query counts.
-        const dto = toMessageDto(message, contact, fileRows);
-        const convDto = await this.repo.toDto(updated!, contact, tx);
-        if (firstMessage) emit('conversation.created', { conversation: convDto });
-        emit('message.created', {
-          conversationId: conversation.id,
-          inboxId: inbox.id,
-          message: dto,
-          conversation: convDto,
-        });
-        if (!firstMessage)
-          emit('conversation.updated', { conversation: convDto, changes: ['lastMessageAt'] });
-        return { message: dto, conversation: convDto, contactId: contact.id, duplicate: false };
-      });
-    } catch (err) {
-      if (!(err instanceof DuplicateDelivery)) throw err;
-      const again = await this.findStored(inbox.id, inbound.providerMessageId);
-      if (!again) throw err;
-      return again;
-    }
-  }
-
-  /**
-   * Web chat's fast path: the socket session already knows contact and conversation, so one
-   * database function (migration 0001) locks that conversation, stores the message and updates
-   * the counters in a single statement. Undefined when that conversation may not take the
-   * message (closed past the reopen window, or not this contact's): the general path decides.
-   */
-  private async ingestIntoSession(
-    inbox: InboxRef,
-    inbound: InboundMessage,
-    hint: SessionHint,
-  ): Promise<IngestResult | undefined> {
-    const now = inbound.receivedAt ?? new Date();
-    const outcome = await this.uow.statement(async (db, emit) => {
-      const result = await this.batcher.run({
-        conversationId: hint.conversationId,
-        contactId: hint.contactId,
-        inboxId: inbox.id,
-        reopenHours: reopenWindowHours(inbox),
-        text: inbound.text,
-        searchText: normalizeForSearch(inbound.text),
-        preview: previewOf(inbound.text),
-        providerMessageId: inbound.providerMessageId,
-        at: now,
-      });
-      if (result.outcome !== 'stored') return result.outcome;
-      const contact = { id: hint.contactId, name: result.contactName };
-      const message = toMessageDto(rowFromJson(messages, result.message), contact);
-      const conversation = await this.repo.toDto(
-        rowFromJson(conversations, result.conversation),
+    // Files are written before the statement; an aborted one leaves an orphan file, never a
+    // row pointing at nothing.
+    const files = await Promise.all(inbound.attachments.map((a) => this.prepareFile(a)));
+    const call = this.callFor(inbox, inbound, files, hint?.conversationId);
+    const result = await this.uow.statement(async (_db, emit) => {
+      const outcome = await this.batcher.run(call);
+      if (outcome.outcome === 'duplicate') return null;
+      const contact = outcome.contact;
+      const fileRows = outcome.attachments.map((a) => rowFromJson(attachments, a));
+      const message = toMessageDto(rowFromJson(messages, outcome.message), contact, fileRows);
+      const row = rowFromJson(conversations, outcome.conversation);
+      const conversation = toConversationDto(row, {
         contact,
-        db,
-      );
-      if (result.firstMessage) emit('conversation.created', { conversation });
+        assignee: row.assigneeId ? { id: row.assigneeId, name: outcome.assignee_name ?? '' } : null,
+        team: row.teamId ? { id: row.teamId, name: outcome.team_name ?? '' } : null,
+      });
+      if (outcome.first_message) emit('conversation.created', { conversation });
       emit('message.created', {
         conversationId: conversation.id,
         inboxId: inbox.id,
         message,
         conversation,
       });
-      if (!result.firstMessage)
+      if (!outcome.first_message)
         emit('conversation.updated', { conversation, changes: ['lastMessageAt'] });
-      return { message, conversation, contactId: hint.contactId, duplicate: false };
+      if (call.listeners || fileRows.some((f) => f.fetchState === 'pending'))
+        emit('jobs.enqueued', {});
+      return { message, conversation, contactId: contact.id, duplicate: false };
     });
-    if (outcome === 'fallback') return undefined;
-    if (outcome === 'duplicate')
-      return (await this.findStored(inbox.id, inbound.providerMessageId)) ?? undefined;
-    return outcome;
+    return result ?? (await this.findStored(inbox.id, inbound.providerMessageId))!;
   }
 
-  /**
-   * The contact behind an identity, created when new, and locked for this transaction so two
-   * first messages from one new customer cannot open two conversations.
-   */
-  async resolveContact(
-    tx: Tx,
-    inbound: Pick<InboundMessage, 'sender'>,
-    now: Date,
-  ): Promise<{ id: string; name: string }> {
-    const { kind, value, name } = inbound.sender;
-    const [existing] = await queryRows<{ id: string; name: string }>(
-      tx,
-      sql`select c.id, c.name from contact_identities i join contacts c on c.id = i.contact_id
-          where i.kind = ${kind} and i.value = ${value} for update of c`,
-    );
-    if (existing) return existing;
-    // A web visitor has no name until they give one; agents need something to call them.
-    const displayName =
-      name?.trim() || (kind === 'webchat' ? `Visitor ${value.slice(0, 6).toUpperCase()}` : value);
-    const [created] = await tx
-      .insert(contacts)
-      .values({
-        name: displayName,
-        searchText: normalizeForSearch(`${displayName} ${kind === 'webchat' ? '' : value}`),
-        lastSeenAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: contacts.id, name: contacts.name });
-    const [identity] = await tx
-      .insert(contactIdentities)
-      .values({ contactId: created!.id, kind, value })
-      .onConflictDoNothing()
-      .returning({ id: contactIdentities.id });
-    if (identity) return created!;
-    // Another transaction created this identity meanwhile: use its contact, drop ours.
-    await tx.delete(contacts).where(eq(contacts.id, created!.id));
-    return this.resolveContact(tx, inbound, now);
+  private clean(inbound: InboundMessage): InboundMessage {
+    return {
+      ...inbound,
+      sender: {
+        ...inbound.sender,
+        value: cleanText(inbound.sender.value),
+        ...(inbound.sender.name !== undefined ? { name: cleanText(inbound.sender.name) } : {}),
+      },
+      providerMessageId: cleanText(inbound.providerMessageId),
+      text: cleanText(inbound.text),
+      ...(inbound.html !== undefined ? { html: cleanText(inbound.html) } : {}),
+      ...(inbound.subject !== undefined ? { subject: cleanText(inbound.subject) } : {}),
+      ...(inbound.threadKey !== undefined ? { threadKey: cleanText(inbound.threadKey) } : {}),
+      attachments: inbound.attachments.map((a) => ({ ...a, fileName: cleanText(a.fileName) })),
+      ...(inbound.meta ? { meta: cleanDeep(inbound.meta) } : {}),
+      ...(inbound.channelRef ? { channelRef: cleanDeep(inbound.channelRef) } : {}),
+      ...(inbound.raw !== undefined ? { raw: cleanDeep(inbound.raw) } : {}),
+    };
   }
 
-  private async resolveConversation(
-    tx: Tx,
+  private async prepareFile(a: InboundMessage['attachments'][number]) {
+    const base = { file_name: a.fileName || 'file', content_type: a.contentType };
+    if (a.data) {
+      if (a.data.length > this.opts.maxMediaBytes)
+        return { ...base, size: a.data.length, fetch_state: 'too_large' };
+      const saved = await this.files.save(a.data);
+      return { ...base, size: saved.size, storage_path: saved.storagePath, fetch_state: 'stored' };
+    }
+    const tooLarge = a.size !== undefined && a.size > this.opts.maxMediaBytes;
+    return {
+      ...base,
+      size: a.size ?? 0,
+      media_ref: a.ref ?? null,
+      fetch_state: a.ref && !tooLarge ? 'pending' : tooLarge ? 'too_large' : 'failed',
+    };
+  }
+
+  private callFor(
     inbox: InboxRef,
-    contactId: string,
-    inbound: Pick<InboundMessage, 'threadKey' | 'subject' | 'channel'>,
-    now: Date,
-  ): Promise<{ row: ConversationRow; created: boolean }> {
-    const where = [eq(conversations.inboxId, inbox.id), eq(conversations.contactId, contactId)];
-    if (inbound.threadKey) where.push(eq(conversations.threadKey, inbound.threadKey));
-    const [latest] = await tx
-      .select()
-      .from(conversations)
-      .where(and(...where))
-      .orderBy(desc(conversations.createdAt))
-      .limit(1)
-      .for('update');
-    const choice = chooseConversation(latest, now, reopenWindowHours(inbox));
-    if (choice !== 'create' && latest) return { row: latest, created: false };
-    const [row] = await tx
-      .insert(conversations)
-      .values({
-        inboxId: inbox.id,
-        contactId,
-        channel: inbox.channel,
-        status: inbox.settings['botEnabled'] === true ? 'bot' : 'open',
-        threadKey: inbound.threadKey ?? null,
-        subject: inbound.subject ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    return { row: row!, created: true };
-  }
-
-  /**
-   * The web-chat session needs a conversation id before the first message: find the latest
-   * one or open an empty one (invisible in lists until the visitor writes; no event yet).
-   */
-  async sessionConversation(
-    inbox: InboxRef,
-    sender: InboundMessage['sender'],
-  ): Promise<{ contactId: string; conversationId: string }> {
-    return this.uow.run(async (tx) => {
-      const now = new Date();
-      const contact = await this.resolveContact(tx, { sender }, now);
-      const { row } = await this.resolveConversation(
-        tx,
-        inbox,
-        contact.id,
-        { channel: inbox.channel },
-        now,
-      );
-      return { contactId: contact.id, conversationId: row.id };
-    });
+    inbound: InboundMessage,
+    files: Record<string, unknown>[],
+    hintConversation: string | undefined,
+  ): IngestCall {
+    const { kind, value } = inbound.sender;
+    const name = inbound.sender.name?.trim() || identityKindInfo(kind).defaultName(value);
+    const preview = inbound.text || (files[0] ? `📎 ${String(files[0]['file_name'])}` : '');
+    const listeners = this.durable.subscriptions(['message.received', 'conversation.created']);
+    const meta: Record<string, unknown> = { ...inbound.meta };
+    if (inbound.raw !== undefined) {
+      const raw = JSON.stringify(inbound.raw);
+      if (raw.length <= MAX_RAW_BYTES) meta['raw'] = inbound.raw;
+    }
+    return {
+      inbox: inbox.id,
+      channel: inbox.channel,
+      kind,
+      value,
+      name,
+      language: inbound.profile?.language ?? null,
+      contact_search: normalizeForSearch(contactSearchSource(name, [inbound.sender])),
+      start_status: inbox.botEnabled ? 'bot' : 'open',
+      reopen_hours: reopenWindowHours(inbox),
+      thread_key: inbound.threadKey ?? null,
+      thread_scope: inbox.threaded ? 'thread' : 'contact',
+      subject: inbound.subject ?? null,
+      channel_ref: inbound.channelRef ?? null,
+      text: inbound.text,
+      html: inbound.html ?? null,
+      search_text: normalizeForSearch(inbound.text),
+      preview: previewOf(preview),
+      provider_id: inbound.providerMessageId,
+      at: (inbound.receivedAt ?? new Date()).toISOString(),
+      meta,
+      attachments: files,
+      ...(hintConversation ? { hint_conversation: hintConversation } : {}),
+      ...(Object.keys(listeners).length ? { listeners } : {}),
+    };
   }
 
   private async findStored(
     inboxId: string,
     providerMessageId: string,
   ): Promise<IngestResult | null> {
-    const [row] = await this.repo.db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.inboxId, inboxId),
-          eq(messages.direction, 'in'),
-          eq(messages.providerMessageId, providerMessageId),
-        ),
-      )
-      .limit(1);
-    return row ? this.resultFor(row) : null;
-  }
-
-  private async resultFor(row: MessageRow): Promise<IngestResult> {
-    const [dto] = await this.repo.messageDtos([row]);
-    const conversation = (await this.repo.dto(row.conversationId))!;
-    return { message: dto!, conversation, contactId: conversation.contact.id, duplicate: true };
+    const row = await this.messages.findInbound(inboxId, providerMessageId);
+    if (!row) return null;
+    const message = await this.messages.dto(row);
+    const conversation = (await this.conversations.dto(row.conversationId))!;
+    return { message, conversation, contactId: conversation.contact.id, duplicate: true };
   }
 }

@@ -1,15 +1,15 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { conversations, messages } from '../db/schema';
 import type { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/auth.service';
 import type { ConversationRepository } from '../conversations/conversation.repository';
+import type { MessageRepository } from '../conversations/message.repository';
 import type { ContactService } from '../contacts/contact.service';
 import { likePattern, normalizeForSearch } from './normalize';
 
-/** Search over messages and contacts with Persian/Russian folding on both sides. */
+/** Search over messages and contacts with Persian/Russian folding, within what one may see. */
 export class SearchService {
   constructor(
-    private readonly repo: ConversationRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
     private readonly contacts: ContactService,
     private readonly access: AccessService,
   ) {}
@@ -17,21 +17,16 @@ export class SearchService {
   async search(principal: Principal, q: string, limit: number) {
     const pattern = likePattern(normalizeForSearch(q));
     const scope = await this.access.inboxScope(principal);
-    const where = [sql`${messages.searchText} like ${pattern}`];
-    if (scope !== 'all') where.push(scope.length ? inArray(messages.inboxId, scope) : sql`false`);
     const [contactHits, rows] = await Promise.all([
-      this.contacts.search(q, limit),
-      this.repo.db
-        .select({ m: messages })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .where(and(...where))
-        .orderBy(desc(messages.createdAt))
-        .limit(limit),
+      this.contacts.search(principal, q, limit),
+      this.messages.search(pattern, scope, limit),
     ]);
-    const dtos = await this.repo.messageDtos(rows.map((r) => r.m));
+    const dtos = await this.messages.dtos(rows);
     const convs = new Map(
-      (await this.repo.dtos([...new Set(dtos.map((m) => m.conversationId))])).map((c) => [c.id, c]),
+      (await this.conversations.dtos([...new Set(dtos.map((m) => m.conversationId))])).map((c) => [
+        c.id,
+        c,
+      ]),
     );
     return {
       contacts: contactHits,

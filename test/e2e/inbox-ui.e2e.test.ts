@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage } from '../helpers/database';
 import type { TestStorage } from '../helpers/database';
-import { ADMIN, connectVisitor, login, spawnServer } from '../helpers/server';
+import { ADMIN, login, newVisitorWrites, spawnServer } from '../helpers/server';
 import type { Api, ServerProcess } from '../helpers/server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,14 +47,10 @@ async function seed(url: string): Promise<void> {
   ];
   const byName = new Map<string, ConversationDto>();
   for (const person of people) {
-    const { visitor, session } = await connectVisitor(url);
-    await visitor.socket.emitWithAck('message', { text: person.text });
-    visitor.socket.disconnect();
-    const conv = await admin.get<ConversationDto>(
-      `/api/v1/conversations/${session.conversationId}`,
-    );
+    const conversationId = await newVisitorWrites(url, person.text);
+    const conv = await admin.get<ConversationDto>(`/api/v1/conversations/${conversationId}`);
     await admin.send('PATCH', `/api/v1/contacts/${conv.body.contact.id}`, { name: person.name });
-    byName.set(person.name, { id: session.conversationId, contact: conv.body.contact });
+    byName.set(person.name, { id: conversationId, contact: conv.body.contact });
   }
   const me = await admin.get<{ user: { id: string } }>('/api/v1/auth/me');
   const billing = await admin.send<{ id: string }>('POST', '/api/v1/teams', { name: 'Billing' });

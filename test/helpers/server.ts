@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
-import type { ChannelAdapter } from '../../channels/types';
+import type { ChannelDefinition } from '../../channels/types';
 import { createTestStorage, type TestStorage } from './database';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
@@ -25,7 +25,7 @@ export interface TestServer {
 /** The whole server in this process, on a free port, with its own database. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { storage?: TestStorage; adapters?: ChannelAdapter[] } = {},
+  opts: { storage?: TestStorage; channels?: ChannelDefinition[] } = {},
 ): Promise<TestServer> {
   const storage = opts.storage ?? (await createTestStorage());
   const config = loadConfig({
@@ -40,7 +40,7 @@ export async function startTestServer(
   });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
     print: () => undefined,
-    adapters: opts.adapters ?? [],
+    channels: opts.channels ?? [],
   });
   return {
     url: server.url,
@@ -279,7 +279,8 @@ export async function connect(
 
 export interface VisitorSession {
   visitorToken: string;
-  conversationId: string;
+  /** Null until the visitor writes (CONTRACT: opening the widget stores nothing). */
+  conversationId: string | null;
 }
 
 export async function connectVisitor(
@@ -289,6 +290,33 @@ export async function connectVisitor(
   const visitor = await connect(url, '/webchat', auth);
   const session = await visitor.wait<VisitorSession>('session');
   return { visitor, session };
+}
+
+/**
+ * The visitor writes; resolves with the acknowledgement and the conversation the message went
+ * to (from the `session` event the server sends when that changes, or the known one).
+ */
+export async function visitorSays(
+  visitor: Recorder,
+  text: string,
+  known: string | null = null,
+): Promise<{ id: string; conversationId: string }> {
+  const ack = (await visitor.socket.emitWithAck('message', { text })) as {
+    id?: string;
+    error?: unknown;
+  };
+  if (!ack.id) throw new Error(`the message was refused: ${JSON.stringify(ack)}`);
+  if (known) return { id: ack.id, conversationId: known };
+  const session = await visitor.wait<VisitorSession>('session', (s) => s.conversationId !== null);
+  return { id: ack.id, conversationId: session.conversationId! };
+}
+
+/** A new visitor writes once; returns the conversation id. */
+export async function newVisitorWrites(url: string, text: string): Promise<string> {
+  const { visitor } = await connectVisitor(url);
+  const { conversationId } = await visitorSays(visitor, text);
+  visitor.socket.disconnect();
+  return conversationId;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authTokens } from '../../src/db/schema';
 import {
   ADMIN,
-  connectVisitor,
+  newVisitorWrites,
   createAgent,
   login,
   request,
@@ -39,13 +39,7 @@ let admin: Api;
 let inboxId: string;
 
 /** A visitor writes once; returns the conversation id. */
-async function visitorWrites(text: string): Promise<string> {
-  const { visitor, session } = await connectVisitor(t.url);
-  const ack = (await visitor.socket.emitWithAck('message', { text })) as { id?: string };
-  expect(ack.id).toBeTruthy();
-  visitor.socket.disconnect();
-  return session.conversationId;
-}
+const visitorWrites = (text: string) => newVisitorWrites(t.url, text);
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -237,7 +231,9 @@ describe('conversations', () => {
   it('returns a conversation with its contact and identities', async () => {
     const id = await visitorWrites('who am I');
     const res = await admin.get<Conversation>(`/api/v1/conversations/${id}`);
-    expect(res.body.contact.identities).toEqual([{ kind: 'webchat', value: expect.any(String) }]);
+    expect(res.body.contact.identities).toEqual([
+      { kind: 'webchat', value: expect.any(String), state: 'ok', stateReason: null },
+    ]);
     const contact = await admin.get<{ id: string; identities: unknown[] }>(
       `/api/v1/contacts/${res.body.contact.id}`,
     );

@@ -1,35 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import {
-  ChannelSendError,
-  type ChannelAdapter,
-  type InboundMessage,
-  type OutboundMessage,
-  type SendResult,
-} from '../../channels/types';
-import { conversations, deliveries, inboxes, messages, type InboxRow } from '../../src/db/schema';
+import { ChannelSendError, type InboundMessage } from '../../channels/types';
+import { conversations, inboxes, jobs, messages, type InboxRow } from '../../src/db/schema';
 import type { EventName } from '../../src/events/event-map';
 import { queryRows } from '../../src/db/rows';
 import { login, startTestServer, type Api, type TestServer } from '../helpers/server';
-
-/** An SMS provider we control: it fails the way a test tells it to. */
-class ScriptedSms implements ChannelAdapter {
-  readonly kind = 'sms' as const;
-  readonly sent: OutboundMessage[] = [];
-  failures: ChannelSendError[] = [];
-
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    this.sent.push(message);
-    return { providerMessageId: `SM${this.sent.length}` };
-  }
-}
+import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
 let t: TestServer;
 let admin: Api;
 let sms: InboxRow;
-const provider = new ScriptedSms();
+const provider = new ScriptedProvider();
 let seq = 0;
 
 function inbound(
@@ -38,7 +19,6 @@ function inbound(
   providerMessageId = `SM-in-${++seq}`,
 ): InboundMessage {
   return {
-    channel: 'sms',
     sender: { kind: 'phone', value: phone },
     providerMessageId,
     text,
@@ -62,11 +42,19 @@ async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 1
   }
 }
 
+const deliveryJob = async (messageId: string) =>
+  (
+    await t.server.database.db
+      .select()
+      .from(jobs)
+      .where(sql`${jobs.kind} = 'delivery' and ${jobs.key} = ${messageId}`)
+  )[0];
+
 const messageRow = async (id: string) =>
   (await t.server.database.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
 beforeAll(async () => {
-  t = await startTestServer({}, { adapters: [provider] });
+  t = await startTestServer({}, { channels: [scriptedChannel('sms', provider)] });
   admin = await login(t.url);
   const res = await admin.send<{ id: string }>('POST', '/api/v1/inboxes', {
     name: 'SMS',
@@ -99,7 +87,9 @@ describe('ingest', () => {
     const contact = await admin.get<{ identities: unknown[] }>(
       `/api/v1/contacts/${result.contactId}`,
     );
-    expect(contact.body.identities).toEqual([{ kind: 'phone', value: '+989121234567' }]);
+    expect(contact.body.identities).toEqual([
+      { kind: 'phone', value: '+989121234567', state: 'ok', stateReason: null },
+    ]);
   });
 
   it('stores a redelivered message once and emits nothing for the repeat', async () => {
@@ -171,17 +161,15 @@ describe('ingest', () => {
     ).toBe('resolved');
   });
 
-  it('takes the session fast path, but never into a conversation that is not the sender’s', async () => {
+  it('takes the session hint, but never into a conversation that is not the sender’s', async () => {
     const mine = await t.server.ingest.ingest(sms, inbound('+989120000005', 'first'));
     const theirs = await t.server.ingest.ingest(sms, inbound('+989120000006', 'other customer'));
     const fast = await t.server.ingest.ingest(sms, inbound('+989120000005', 'second'), {
-      contactId: mine.contactId,
       conversationId: mine.conversation.id,
     });
     expect(fast.conversation).toMatchObject({ id: mine.conversation.id, messageCount: 2 });
     // A hint naming someone else's conversation falls back to identity resolution.
     const misdirected = await t.server.ingest.ingest(sms, inbound('+989120000005', 'third'), {
-      contactId: mine.contactId,
       conversationId: theirs.conversation.id,
     });
     expect(misdirected.conversation.id).toBe(mine.conversation.id);
@@ -191,22 +179,25 @@ describe('ingest', () => {
     expect(other.body.items.map((m) => m.text)).toEqual(['other customer']);
   });
 
-  it('stores through the one-statement database function, and says when it cannot', async () => {
+  it('stores through the one-statement database function, once per provider id', async () => {
     const base = await t.server.ingest.ingest(sms, inbound('+989120000008', 'hello'));
-    const call = (conversationId: string, providerId: string) =>
+    const call = (providerId: string) =>
       queryRows<{ result: { outcome: string; conversation?: { message_count: number } } }>(
         t.server.database.db,
-        sql`select ingest_into_session(${conversationId}::uuid, ${base.contactId}::uuid, ${sms.id}::uuid,
-              168::float8, 'via function', 'via function', 'via function', ${providerId}, now()) as result`,
+        sql`select ingest_message(${JSON.stringify({
+          inbox: sms.id,
+          channel: 'sms',
+          kind: 'phone',
+          value: '+989120000008',
+          text: 'via function',
+          provider_id: providerId,
+        })}::jsonb) as result`,
       ).then((rows) => rows[0]!.result);
-    expect(await call(base.conversation.id, 'fn-1')).toMatchObject({
+    expect(await call('fn-1')).toMatchObject({
       outcome: 'stored',
-      conversation: { message_count: 2 },
+      conversation: { id: base.conversation.id, message_count: 2 },
     });
-    expect(await call(base.conversation.id, 'fn-1')).toEqual({ outcome: 'duplicate' });
-    expect(await call('00000000-0000-4000-8000-000000000000', 'fn-2')).toEqual({
-      outcome: 'fallback',
-    });
+    expect(await call('fn-1')).toMatchObject({ outcome: 'duplicate' });
   });
 
   it('stores a burst of session messages, several per conversation, exactly once each', async () => {
@@ -220,15 +211,12 @@ describe('ingest', () => {
         t.server.ingest.ingest(
           sms,
           inbound(`+98912000003${n + 1}`, `burst ${k}`, `burst-${n}-${k}`),
-          {
-            contactId: person.contactId,
-            conversationId: person.conversation.id,
-          },
+          { conversationId: person.conversation.id },
         ),
       ),
     );
     // The same message twice within the burst: stored once.
-    const dup = { contactId: people[0]!.contactId, conversationId: people[0]!.conversation.id };
+    const dup = { conversationId: people[0]!.conversation.id };
     const twins = [0, 1].map(() =>
       t.server.ingest.ingest(sms, inbound('+989120000031', 'twin', 'burst-twin'), dup),
     );
@@ -248,7 +236,7 @@ describe('ingest', () => {
     expect(counts.map((c) => c.body.unreadCount)).toEqual([12, 11, 11]);
   });
 
-  it('leaves the session fast path when its conversation was closed long ago', async () => {
+  it('leaves the hinted conversation when it was closed long ago', async () => {
     const old = await t.server.ingest.ingest(sms, inbound('+989120000007', 'long ago'));
     await admin.send('PATCH', `/api/v1/conversations/${old.conversation.id}`, {
       status: 'resolved',
@@ -258,7 +246,6 @@ describe('ingest', () => {
       .set({ resolvedAt: sql`now() - interval '30 days'` })
       .where(eq(conversations.id, old.conversation.id));
     const fresh = await t.server.ingest.ingest(sms, inbound('+989120000007', 'new question'), {
-      contactId: old.contactId,
       conversationId: old.conversation.id,
     });
     expect(fresh.conversation.id).not.toBe(old.conversation.id);
@@ -318,17 +305,14 @@ describe('outbound delivery', () => {
       `/api/v1/conversations/${conv.conversation.id}/messages`,
       { text: 'internal only', private: true },
     );
-    // Even a delivery row for it, however it got there, is refused.
-    await t.server.database.db.insert(deliveries).values({ messageId: note.body.id });
+    // Even a delivery job for it, however it got there, is refused.
+    await t.server.database.db
+      .insert(jobs)
+      .values({ kind: 'delivery', key: note.body.id, payload: { messageId: note.body.id } });
+    t.server.worker.kick();
     const row = await waitFor(
-      async () =>
-        (
-          await t.server.database.db
-            .select()
-            .from(deliveries)
-            .where(eq(deliveries.messageId, note.body.id))
-        )[0]!,
-      (d) => d.state === 'dead',
+      () => deliveryJob(note.body.id),
+      (d) => d?.state === 'dead',
     );
     expect(row).toMatchObject({ state: 'dead', lastError: 'private notes are never sent' });
     expect(provider.sent.slice(before).map((m) => m.text)).not.toContain('internal only');
@@ -350,17 +334,15 @@ describe('outbound delivery', () => {
       status: 'queued',
       failureReason: expect.stringContaining('provider returned 503'),
     });
-    const [delivery] = await t.server.database.db
-      .select()
-      .from(deliveries)
-      .where(eq(deliveries.messageId, reply.body.id));
-    expect(delivery!.attempts).toBe(1);
-    expect(delivery!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1000);
+    const delivery = (await deliveryJob(reply.body.id))!;
+    expect(delivery.attempts).toBe(1);
+    expect(delivery.runAt.getTime()).toBeGreaterThan(Date.now() + 1000);
     // Time passes: make the retry due now instead of waiting out the backoff.
     await t.server.database.db
-      .update(deliveries)
-      .set({ nextAttemptAt: new Date() })
-      .where(eq(deliveries.id, delivery!.id));
+      .update(jobs)
+      .set({ runAt: new Date() })
+      .where(eq(jobs.id, delivery.id));
+    t.server.worker.kick();
     const sent = await waitFor(
       () => messageRow(reply.body.id),
       (m) => m.status === 'sent',
@@ -406,12 +388,15 @@ describe('restart', () => {
       (m) => m.failureReason !== null,
     );
     await t.server.database.db
-      .update(deliveries)
-      .set({ nextAttemptAt: sql`now() + interval '1 second'` })
-      .where(eq(deliveries.messageId, reply.body.id));
+      .update(jobs)
+      .set({ runAt: sql`now() + interval '1 second'` })
+      .where(eq(jobs.key, reply.body.id));
     await t.halt();
 
-    t = await startTestServer({}, { storage: t.storage, adapters: [provider] });
+    t = await startTestServer(
+      {},
+      { storage: t.storage, channels: [scriptedChannel('sms', provider)] },
+    );
     admin = await login(t.url);
     const row = await waitFor(
       () => messageRow(reply.body.id),

@@ -4,6 +4,7 @@ import {
   connect,
   connectVisitor,
   login,
+  visitorSays,
   sleep,
   startTestServer,
   type Recorder,
@@ -50,11 +51,9 @@ describe.runIf(process.env.DATABASE_URL)('two instances behind a load balancer',
   it('pushes events across instances and sends each reply once', async () => {
     const admin = await login(a.url);
     const agent = await connect(a.url, '/agent', { token: admin.token });
-    const { visitor, session } = await connectVisitor(b.url);
+    const { visitor } = await connectVisitor(b.url);
     sockets.push(agent, visitor);
-    const ack = (await visitor.socket.emitWithAck('message', {
-      text: 'hello from instance B',
-    })) as { id: string };
+    const ack = await visitorSays(visitor, 'hello from instance B');
     await agent.wait(
       'message.created',
       (p: { message: { id: string } }) => p.message.id === ack.id,
@@ -62,7 +61,7 @@ describe.runIf(process.env.DATABASE_URL)('two instances behind a load balancer',
 
     const reply = await admin.send<{ id: string }>(
       'POST',
-      `/api/v1/conversations/${session.conversationId}/messages`,
+      `/api/v1/conversations/${ack.conversationId}/messages`,
       { text: 'answer from instance A' },
     );
     await visitor.wait('message', (m: { id: string }) => m.id === reply.body.id);

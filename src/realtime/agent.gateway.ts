@@ -5,7 +5,7 @@ import type { AccessService, InboxScope } from '../auth/access.service';
 import type { ConversationService } from '../conversations/conversation.service';
 import type { EventService } from '../events/event.service';
 import type { Logger } from '../logger';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors';
 import { readCookie, SESSION_COOKIE } from '../api/http';
 import { uuid } from '../api/schemas';
 
@@ -31,10 +31,11 @@ interface Viewer {
   typing: boolean;
 }
 
-/** Hooks the web-chat side offers the agents' side (typing reaches the visitor). */
-export interface VisitorNotifier {
-  agentTyping(conversationId: string, typing: boolean): void;
-}
+/** Shows an agent's typing to the customer, where the conversation's channel can. */
+export type TypingRelay = (
+  conversation: { id: string; inboxId: string; channelRef: Record<string, unknown> | null },
+  typing: boolean,
+) => Promise<void>;
 
 /**
  * The `/agent` namespace: pushes domain events to the agents who may see them and takes the
@@ -50,10 +51,11 @@ export class AgentGateway {
     private readonly access: AccessService,
     private readonly conversations: ConversationService,
     private readonly events: EventService,
+    private readonly relayTyping: TypingRelay,
     private readonly logger: Logger,
   ) {}
 
-  init(io: Server, visitors: VisitorNotifier): void {
+  init(io: Server): void {
     this.nsp = io.of('/agent');
     this.nsp.use(async (socket, next) => {
       try {
@@ -81,11 +83,11 @@ export class AgentGateway {
         next(err as Error);
       }
     });
-    this.nsp.on('connection', (socket) => void this.onConnection(socket, visitors));
+    this.nsp.on('connection', (socket) => void this.onConnection(socket));
     this.subscribe();
   }
 
-  private async onConnection(socket: Socket, visitors: VisitorNotifier): Promise<void> {
+  private async onConnection(socket: Socket): Promise<void> {
     const principal = socket.data.principal as Principal;
     const handle = <T extends z.ZodTypeAny>(
       event: string,
@@ -136,7 +138,7 @@ export class AgentGateway {
         this.broadcastPresence(conversationId, row.inboxId);
       }
       // The customer sees "typing…" for replies only, never while an agent writes a note.
-      if (!isPrivate && row.channel === 'webchat') visitors.agentTyping(conversationId, typing);
+      if (!isPrivate) await this.relayTyping(row, typing);
       return {};
     });
     handle('message.send', sendSchema, async ({ conversationId, text, private: isPrivate }) => {

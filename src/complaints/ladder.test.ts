@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../api/errors';
-import { nextLevel } from './conversation.service';
+import { AppError } from '../errors';
+import { nextLevel } from './ladder';
 
 describe('nextLevel', () => {
   it.each([

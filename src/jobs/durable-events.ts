@@ -1,0 +1,70 @@
+import type { Executor } from '../db/client';
+import type { DomainEventMap, DomainEventName } from '../events/domain-events';
+import type { JobQueue } from './job-queue';
+import type { JobContext, JobHandler } from './worker';
+
+type Listener<K extends DomainEventName> = (
+  data: DomainEventMap[K],
+  ctx: JobContext,
+) => Promise<void>;
+
+type AnyListener = (data: never, ctx: JobContext) => Promise<void>;
+
+export const EVENT_JOB = 'event';
+
+/**
+ * The outbox. Publishing writes one job per registered listener of that event inside the
+ * caller's transaction, so an event exists exactly when its change committed; the worker then
+ * runs each listener once (retries and fencing as for any job). With no listener nothing is
+ * written. Listeners are registered at composition time, before anything is published.
+ */
+export class DurableEvents {
+  private readonly byEvent = new Map<DomainEventName, Map<string, AnyListener>>();
+
+  constructor(private readonly queue: JobQueue) {}
+
+  on<K extends DomainEventName>(event: K, name: string, run: Listener<K>): void {
+    let named = this.byEvent.get(event);
+    if (!named) this.byEvent.set(event, (named = new Map()));
+    if (named.has(name)) throw new Error(`listener ${name} of ${event} is registered twice`);
+    named.set(name, run as AnyListener);
+  }
+
+  listenersOf(event: DomainEventName): string[] {
+    return [...(this.byEvent.get(event)?.keys() ?? [])];
+  }
+
+  /** Event → listener names, for the ingest function, which writes its own event jobs. */
+  subscriptions(events: DomainEventName[]): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const event of events) {
+      const names = this.listenersOf(event);
+      if (names.length) out[event] = names;
+    }
+    return out;
+  }
+
+  /** Returns how many jobs were written. */
+  async publish<K extends DomainEventName>(
+    tx: Executor,
+    event: K,
+    data: DomainEventMap[K],
+  ): Promise<number> {
+    const names = this.listenersOf(event);
+    for (const listener of names)
+      await this.queue.enqueue(tx, { kind: EVENT_JOB, payload: { listener, event, data } });
+    return names.length;
+  }
+
+  /** The job handler that runs one listener for one event. */
+  handler(): JobHandler {
+    return async (ctx) => {
+      const { listener, event, data } = ctx.job.payload;
+      if (typeof listener !== 'string' || typeof event !== 'string') return;
+      const run = this.byEvent.get(event as DomainEventName)?.get(listener);
+      // A listener that no longer exists (removed in an upgrade) has nothing left to do.
+      if (!run) return;
+      await run(data as never, ctx);
+    };
+  }
+}
