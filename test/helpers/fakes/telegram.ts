@@ -366,6 +366,35 @@ function normalizeParams(fields: Array<[string, unknown]>): Record<string, unkno
   return params;
 }
 
+/** A Chat rebuilt field by field from an update's JSON (undefined when it is not one). */
+function chatFrom(raw: Record<string, unknown> | undefined): Chat | undefined {
+  const id = int(raw?.id);
+  if (!raw || id === undefined) return undefined;
+  const username = str(raw.username);
+  const named = username ? { username } : {};
+  const title = str(raw.title) ?? '';
+  switch (raw.type) {
+    case 'private': {
+      const lastName = str(raw.last_name);
+      return {
+        id,
+        type: 'private',
+        first_name: str(raw.first_name) ?? '',
+        ...(lastName ? { last_name: lastName } : {}),
+        ...named,
+      };
+    }
+    case 'group':
+      return { id, type: 'group', title };
+    case 'supergroup':
+      return { id, type: 'supergroup', title, ...named };
+    case 'channel':
+      return { id, type: 'channel', title, ...named };
+    default:
+      return undefined;
+  }
+}
+
 function updateKind(update: Record<string, unknown>): string | undefined {
   return Object.keys(update).find((key) => key !== 'update_id');
 }
@@ -798,10 +827,10 @@ class TelegramServer implements FakeTelegram {
       const item = record(value);
       if (!item) continue;
       const message = record(item.message) ?? item;
-      const chat = record(message.chat);
-      const chatId = int(chat?.id);
-      if (chat && chatId !== undefined && str(chat.type)) {
-        if (!bot.chats.has(chatId)) bot.chats.set(chatId, { ...chat, id: chatId } as Chat);
+      const chat = chatFrom(record(message.chat));
+      if (chat) {
+        const chatId = chat.id;
+        if (!bot.chats.has(chatId)) bot.chats.set(chatId, chat);
         const messageId = int(message.message_id);
         if (messageId !== undefined) {
           const next = bot.nextMessageId.get(chatId) ?? 1;
@@ -855,6 +884,7 @@ class TelegramServer implements FakeTelegram {
       !dropPending &&
       call.files.length === 0
     ) {
+      if (bot.allowedUpdates) current.allowed_updates = bot.allowedUpdates;
       return { result: true, description: 'Webhook is already set' };
     }
     this.abortPoll(bot, 'terminated by setWebhook request');
