@@ -222,6 +222,17 @@ export interface InboxInfo {
   publicUrl: string;
 }
 
+/** Environment variables that are set but wrong: start-up stops with this message. */
+export class ChannelEnvError extends Error {
+  constructor(
+    public readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ChannelEnvError';
+  }
+}
+
 /** What an environment-configured inbox looks like (CONTRACT: channels set by variables). */
 export interface EnvInboxSpec {
   name: string;

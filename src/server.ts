@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import type { ChannelDefinition } from '../channels/types';
+import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
@@ -230,8 +230,17 @@ export async function startServer(
 
   // Inboxes that environment variables describe (CONTRACT): a wrong variable stops start-up.
   for (const definition of host.allDefinitions()) {
-    const spec = definition.fromEnv?.(config);
-    if (spec) await inboxes.ensureFromEnv(definition.kind, spec);
+    let spec;
+    try {
+      spec = definition.fromEnv?.(config);
+      if (spec) await inboxes.ensureFromEnv(definition.kind, spec);
+    } catch (err) {
+      await new Promise((r) => http.close(r));
+      await redis?.close();
+      await database.close();
+      if (err instanceof ChannelEnvError) throw new ConfigError([err.message]);
+      throw err;
+    }
   }
 
   // ---- durable work ---------------------------------------------------------------------------
@@ -369,6 +378,10 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, logger);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
     logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
