@@ -246,15 +246,17 @@ export async function startServer(
   // ---- durable work ---------------------------------------------------------------------------
   worker.register(
     DELIVERY_JOB,
+    // The heartbeat keeps a job's lease while its send runs, however slow; the timeout is the
+    // longest we wait for a provider at all.
     new DeliveryJob(db, uow, messageRepo, contacts, host, health, files, logger, {
-      sendTimeoutMs: Math.min(30_000, (config.JOB_LEASE_SECONDS * 1000) / 2),
+      sendTimeoutMs: 30_000,
     }).handler(),
   );
   worker.register(
     MEDIA_JOB,
     new MediaJob(db, uow, messageRepo, host, files, {
       maxBytes: config.MEDIA_MAX_BYTES,
-      timeoutMs: Math.min(60_000, (config.JOB_LEASE_SECONDS * 1000) / 2),
+      timeoutMs: 120_000,
     }).handler(),
   );
   worker.register(SNOOZE_JOB, snoozeWakeHandler(uow, conversationRepo));

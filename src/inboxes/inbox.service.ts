@@ -95,7 +95,7 @@ export class InboxService {
     const current = id ? await this.repo.find(id) : undefined;
     if (id && !current) throw notFound('inbox');
     const channel = current?.channel ?? input.channel;
-    if (!channel || (!current && !input.name)) throw badRequest('name and channel: required');
+    if (!channel) throw badRequest('channel: required');
     if (current && input.channel && input.channel !== current.channel)
       throw badRequest('channel: an inbox cannot change its channel');
     const definition = this.host.definition(channel);
@@ -109,8 +109,10 @@ export class InboxService {
     let name = input.name;
     if (credentialsChanged && definition.validate) {
       const suggested = await this.validateWithProvider(definition, credentials);
+      // A new inbox without a name takes the provider's (a Telegram bot's name).
       if (!current && suggested?.name && !input.name) name = suggested.name;
     }
+    if (!current && !name) throw badRequest('name: required');
     const routingKey = definition.routingKey?.(credentials) ?? null;
     const sealed = Object.keys(credentials).length ? this.secrets.sealJson(credentials) : null;
     const actor = { type: 'user' as const, id: principal.id };

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { timingSafeEqual } from 'node:crypto';
 import {
+  ChannelParseError,
   ChannelSendError,
   type ChannelDefinition,
+  type EnvInboxSpec,
+  type ParsedEvent,
   type ChannelKind,
   type FetchedMedia,
   type IdentityKind,
@@ -19,6 +23,9 @@ export class ScriptedProvider {
   /** Files `fetchMedia` can return, by `ref.id`. */
   readonly media = new Map<string, FetchedMedia>();
   readonly mediaCalls: MediaRef[] = [];
+  /** What the scripted receiver polls, and which instance ids took each batch. */
+  readonly queue: ParsedEvent[][] = [];
+  readonly polledBy: string[] = [];
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult> {
     if (this.delayMs) await wait(this.delayMs, signal);
@@ -53,14 +60,26 @@ const RECIPIENT: Partial<Record<ChannelKind, IdentityKind>> = {
   telegram: 'telegram',
 };
 
+const webhookBody = z.object({
+  id: z.string(),
+  from: z.string(),
+  text: z.string(),
+  chat: z.string().optional(),
+});
+
 /**
  * A channel kind backed by a ScriptedProvider, for tests of the platform (delivery, media,
- * credentials). `apiKey` is an optional credential so inboxes can be made with or without one.
+ * credentials, webhooks, receivers). `apiKey` is an optional credential: when set, webhooks
+ * must carry it in `x-scripted-key`. With `receiver`, an instance polls `provider.queue`.
  */
 export function scriptedChannel(
   kind: ChannelKind,
   provider: ScriptedProvider,
-  opts: { validate?: (apiKey: string | undefined) => Promise<{ name?: string } | void> } = {},
+  opts: {
+    validate?: (apiKey: string | undefined) => Promise<{ name?: string } | void>;
+    env?: EnvInboxSpec;
+    receiver?: { instanceId: string };
+  } = {},
 ): ChannelDefinition<{ apiKey?: string | undefined }> {
   return {
     kind,
@@ -70,11 +89,55 @@ export function scriptedChannel(
     threaded: false,
     credentials: z.object({ apiKey: z.string().min(8).optional() }).strict(),
     credentialKeys: ['apiKey'],
+    webhook: { provider: 'scripted', subPaths: ['in'] },
     routingKey: (c) => (c.apiKey ? `key-${c.apiKey.slice(-4)}` : null),
     ...(opts.validate ? { validate: (c) => opts.validate!(c.apiKey) } : {}),
-    create: () => ({
+    ...(opts.env ? { fromEnv: () => opts.env } : {}),
+    create: (_inbox, credentials) => ({
+      verify(req) {
+        if (!credentials.apiKey) return { ok: true };
+        const given = Buffer.from(req.headers['x-scripted-key'] ?? '');
+        const expected = Buffer.from(credentials.apiKey);
+        return given.length === expected.length && timingSafeEqual(given, expected)
+          ? { ok: true }
+          : { ok: false, reason: 'wrong or missing x-scripted-key' };
+      },
+      parse(req) {
+        const body = webhookBody.safeParse(req.body);
+        if (!body.success) throw new ChannelParseError('not a scripted message');
+        return [
+          {
+            type: 'message',
+            message: {
+              sender: { kind: RECIPIENT[kind] ?? 'phone', value: body.data.from },
+              providerMessageId: body.data.id,
+              text: body.data.text,
+              attachments: [],
+              ...(body.data.chat ? { channelRef: { chat: body.data.chat } } : {}),
+            },
+          },
+        ];
+      },
       send: (message, { signal }) => provider.send(message, signal),
       fetchMedia: (ref) => provider.fetch(ref),
+      ...(opts.receiver
+        ? {
+            receiver: {
+              async run(ctx) {
+                ctx.health('connected');
+                let seen = Number(ctx.state['seen'] ?? 0);
+                while (!ctx.signal.aborted) {
+                  const batch = provider.queue.shift();
+                  if (batch) {
+                    provider.polledBy.push(opts.receiver!.instanceId);
+                    seen += batch.length;
+                    await ctx.deliver(batch, { seen });
+                  } else await new Promise((r) => setTimeout(r, 20));
+                }
+              },
+            },
+          }
+        : {}),
     }),
   };
 }
