@@ -6,6 +6,7 @@ import { levelKey } from '../../i18n/core';
 import { useI18n } from '../../i18n/I18nContext';
 import { formatDateTime } from '../../lib/format';
 import { Dialog } from '../Dialog';
+import { Field, SelectField } from '../Field';
 import { IconFlame } from '../Icons';
 
 /** Raises the complaint level with a reason, and shows the escalations so far. */
@@ -70,8 +71,7 @@ export function EscalateDialog({
     >
       <form id="escalate-form" className="form" onSubmit={(e) => void submit(e)}>
         <p className="muted">{t('conv.escalateHelp')}</p>
-        <label className="field">
-          <span>{t('conv.escalateReason')}</span>
+        <Field label={t('conv.escalateReason')}>
           <textarea
             required
             rows={3}
@@ -80,18 +80,16 @@ export function EscalateDialog({
             placeholder={t('conv.escalateReasonPlaceholder')}
             onChange={(e) => setReason(e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span>{t('conv.escalateLevel')}</span>
-          <select value={level} onChange={(e) => setLevel(e.target.value)}>
-            <option value="">{t('conv.escalateNext')}</option>
-            {higher.map((l) => (
-              <option key={l} value={l}>
-                {t(levelKey(l))}
-              </option>
-            ))}
-          </select>
-        </label>
+        </Field>
+        <SelectField
+          label={t('conv.escalateLevel')}
+          value={level}
+          options={[
+            { value: '', label: t('conv.escalateNext') },
+            ...higher.map((l) => ({ value: String(l), label: t(levelKey(l)) })),
+          ]}
+          onValue={setLevel}
+        />
         {error ? (
           <p className="form__error" role="alert">
             {error}
