@@ -1,6 +1,8 @@
 // Tiny element builders. Text always goes in through text nodes, never through HTML parsing, so
 // nothing a customer or agent writes can become markup.
 
+import type { MessageKey, Translate } from './i18n';
+
 type Attrs = Record<string, string | boolean | undefined>;
 type Child = Node | string | null | undefined | false;
 
@@ -19,6 +21,23 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     el.append(typeof child === 'string' ? document.createTextNode(child) : child);
   }
   return el;
+}
+
+/** Registers an element whose whole text is one translation; returns the element. */
+export type Label = <T extends HTMLElement>(el: T, key: MessageKey) => T;
+
+/** Elements whose text is a plain translation, re-filled when the locale changes. */
+export function labels(): { label: Label; fill: (t: Translate) => void } {
+  const labelled: Array<[HTMLElement, MessageKey]> = [];
+  return {
+    label: (el, key) => {
+      labelled.push([el, key]);
+      return el;
+    },
+    fill: (t) => {
+      for (const [el, key] of labelled) el.textContent = t(key);
+    },
+  };
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

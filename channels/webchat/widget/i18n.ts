@@ -156,6 +156,12 @@ export function intlTag(locale: Locale): string {
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
+/** The widget's current language: one object, shared by its parts and changed in place. */
+export interface Lang {
+  locale: Locale;
+  t: Translate;
+}
+
 export function translator(locale: Locale): Translate {
   const dict = DICTIONARIES[locale];
   const numbers = new Intl.NumberFormat(intlTag(locale));

@@ -27,6 +27,8 @@ export const en = {
   'error.network': 'Connection lost. Reconnecting…',
   'error.rateLimited': 'Too many attempts. Please wait a minute and try again.',
   'error.withMessage': 'Error: {message}',
+  'error.referenceData':
+    'Some lists (agents, teams, labels…) could not be loaded, so menus may be incomplete.',
 
   'login.title': 'Sign in to Switchboard',
   'login.subtitle': 'Every customer conversation, on every channel, in one inbox.',

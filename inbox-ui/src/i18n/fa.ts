@@ -27,6 +27,8 @@ export const fa: Dictionary = {
   'error.network': 'ارتباط قطع شد. در حال اتصال دوباره…',
   'error.rateLimited': 'تلاش‌ها بیش از حد بود. یک دقیقه صبر کنید و دوباره امتحان کنید.',
   'error.withMessage': 'خطا: {message}',
+  'error.referenceData':
+    'برخی فهرست‌ها (کارشناسان، تیم‌ها، برچسب‌ها…) بارگیری نشدند؛ ممکن است منوها کامل نباشند.',
 
   'login.title': 'ورود به Switchboard',
   'login.subtitle': 'همهٔ گفت‌وگوهای مشتریان، از همهٔ کانال‌ها، در یک صندوق.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
+import { SHORTCUT_HELP, neighbourId, shortcutFor } from './shortcuts';
 
 const key = (
   k: string,
@@ -45,5 +45,27 @@ describe('shortcutFor', () => {
     const documented = new Set(SHORTCUT_HELP.flatMap((row) => row.keys));
     for (const k of ['j', 'k', 'r', 'n', 'e', 'a', 's', 'i', '?', '/', 'Enter'])
       expect(documented.has(k)).toBe(true);
+  });
+});
+
+describe('neighbourId', () => {
+  const items = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+
+  it.each([
+    ['b', 'next', 'c'],
+    ['b', 'prev', 'a'],
+    ['c', 'next', 'c'],
+    ['a', 'prev', 'a'],
+    [null, 'next', 'a'],
+    [null, 'prev', 'a'],
+    ['gone', 'next', 'a'],
+    ['gone', 'prev', 'a'],
+  ] as const)('from %s, %s goes to %s', (open, direction, expected) => {
+    expect(neighbourId(items, open, direction)).toBe(expected);
+  });
+
+  it('has nowhere to go in an empty list', () => {
+    expect(neighbourId([], null, 'next')).toBeUndefined();
+    expect(neighbourId([], 'a', 'prev')).toBeUndefined();
   });
 });

@@ -66,3 +66,17 @@ export function isEditableTarget(target: EventTarget | null): boolean {
   const type = (target as HTMLInputElement).type;
   return !['checkbox', 'radio', 'button', 'submit', 'reset', 'file'].includes(type);
 }
+
+/**
+ * The conversation `j`/`k` moves to: the next or previous one in the list, staying at the ends,
+ * and the first one when none is open (or the open one is not in the list).
+ */
+export function neighbourId(
+  items: readonly { id: string }[],
+  openId: string | null,
+  direction: 'next' | 'prev',
+): string | undefined {
+  const index = items.findIndex((c) => c.id === openId);
+  const nextIndex = direction === 'next' ? index + 1 : index < 0 ? 0 : index - 1;
+  return items[Math.max(0, Math.min(items.length - 1, nextIndex))]?.id;
+}

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import { connectAgentSocket } from '../../api/socket';
+import type { AgentSocket } from '../../api/socket';
+import type { Conversation, Message } from '../../api/types';
+import { useLatest } from '../../lib/hooks';
+
+export interface InboxEvents {
+  /** The connection came back: events may have been missed meanwhile. */
+  onReconnect: () => void;
+  onConversation: (conversation: Conversation) => void;
+  onEscalated: (conversation: Conversation, reason: string) => void;
+  onMessage: (message: Message) => void;
+}
+
+/**
+ * The agent's live connection, opened once for the session. Hands the inbox-wide events to the
+ * latest `events`; the open conversation subscribes to its own through the returned socket.
+ */
+export function useAgentSocket(events: InboxEvents) {
+  const [socket, setSocket] = useState<AgentSocket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const latest = useLatest(events);
+
+  useEffect(() => {
+    const s = connectAgentSocket();
+    setSocket(s);
+    let wasConnected = false;
+    s.on('connect', () => {
+      setConnected(true);
+      if (wasConnected) latest.current.onReconnect();
+      wasConnected = true;
+    });
+    s.on('disconnect', () => setConnected(false));
+    s.on('conversation.created', (e) => latest.current.onConversation(e.conversation));
+    s.on('conversation.updated', (e) => latest.current.onConversation(e.conversation));
+    s.on('conversation.escalated', (e) => latest.current.onEscalated(e.conversation, e.reason));
+    s.on('message.created', (e: { conversationId: string; message: Message }) =>
+      latest.current.onMessage(e.message),
+    );
+    return () => {
+      s.disconnect();
+      setSocket(null);
+    };
+  }, [latest]);
+
+  return { socket, connected };
+}
