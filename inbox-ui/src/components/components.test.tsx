@@ -101,6 +101,8 @@ describe('MessageBubble', () => {
           contentType: 'application/pdf',
           size: 2048,
           url: '/api/v1/attachments/a1',
+          state: 'stored',
+          error: null,
         },
         {
           id: 'a2',
@@ -108,6 +110,8 @@ describe('MessageBubble', () => {
           contentType: 'image/jpeg',
           size: 10,
           url: '/api/v1/attachments/a2',
+          state: 'stored',
+          error: null,
         },
       ],
     });
@@ -327,8 +331,8 @@ describe('screens', () => {
           notes: 'Prefers mornings',
           customAttributes: { plan: 'Pro' },
           identities: [
-            { kind: 'telegram', value: '123456' },
-            { kind: 'phone', value: '+79001234567' },
+            { kind: 'telegram', value: '123456', state: 'ok', stateReason: null },
+            { kind: 'phone', value: '+79001234567', state: 'ok', stateReason: null },
           ],
           lastSeenAt: null,
           createdAt: '2023-01-01T00:00:00Z',

@@ -49,7 +49,7 @@ export function InboxesSection({
                 {inbox.enabled ? t('settings.enabled') : t('settings.disabled')}
               </span>
               <span className="muted">
-                {t('settings.membersCount', { count: inbox.memberIds.length })}
+                {t('settings.membersCount', { count: inbox.memberIds?.length ?? 0 })}
               </span>
             </div>
             <div className="rows__actions">
@@ -67,7 +67,7 @@ export function InboxesSection({
             {editing === inbox.id ? (
               <MemberPicker
                 users={users}
-                value={inbox.memberIds}
+                value={inbox.memberIds ?? []}
                 onChange={(memberIds) => void run(() => api.updateInbox(inbox.id, { memberIds }))}
               />
             ) : null}
