@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import * as schemas from './schemas';
+import { items, op, ref, type Json } from './openapi-kit';
 import type { UserService } from '../admin/user.service';
 import type { TeamService } from '../admin/team.service';
 import type { CannedService } from '../admin/canned.service';
@@ -85,3 +87,70 @@ export function adminRoutes(admin: {
 
   return router;
 }
+
+/** OpenAPI paths of these routes (composed in openapi.ts). */
+export const adminPaths: Record<string, Json> = {
+  '/labels': { get: op('Labels in use', { response: [200, 'labels', { type: 'object' }] }) },
+  '/users': {
+    get: op('All users', { response: [200, 'users', items('User')] }),
+    post: op('Invite a user (admin)', {
+      body: schemas.userCreate,
+      response: [201, 'user and generated password', { type: 'object' }],
+    }),
+  },
+  '/users/{id}': {
+    patch: op('Change role, activity, memberships (admin)', {
+      path: true,
+      body: schemas.userPatch,
+      response: [200, 'user', ref('User')],
+    }),
+  },
+  '/teams': {
+    get: op('Teams', { response: [200, 'teams', items('Team')] }),
+    post: op('Create a team (admin)', {
+      body: schemas.teamBody,
+      response: [201, 'team', ref('Team')],
+    }),
+  },
+  '/teams/{id}': {
+    patch: op('Change a team (admin)', {
+      path: true,
+      body: schemas.teamBody,
+      response: [200, 'team', ref('Team')],
+    }),
+    delete: op('Delete a team (admin)', { path: true, response: [204, 'deleted'] }),
+  },
+  '/inboxes': {
+    get: op('Inboxes visible to you', { response: [200, 'inboxes', items('Inbox')] }),
+    post: op('Create an inbox (admin)', {
+      body: schemas.inboxBody,
+      response: [201, 'inbox', ref('Inbox')],
+    }),
+  },
+  '/inboxes/{id}': {
+    get: op('One inbox with its health and webhook URLs (admin)', {
+      path: true,
+      response: [200, 'inbox', ref('Inbox')],
+    }),
+    patch: op('Change an inbox (admin)', {
+      path: true,
+      body: schemas.inboxBody,
+      response: [200, 'inbox', ref('Inbox')],
+    }),
+  },
+  '/canned-responses': {
+    get: op('Canned responses', { response: [200, 'canned responses', items('Canned')] }),
+    post: op('Create (admin)', {
+      body: schemas.cannedBody,
+      response: [201, 'canned', ref('Canned')],
+    }),
+  },
+  '/canned-responses/{id}': {
+    patch: op('Change (admin)', {
+      path: true,
+      body: schemas.cannedBody,
+      response: [200, 'canned', ref('Canned')],
+    }),
+    delete: op('Delete (admin)', { path: true, response: [204, 'deleted'] }),
+  },
+};

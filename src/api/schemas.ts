@@ -139,6 +139,9 @@ export const inboxBody = z
     name: z.string().trim().min(1).max(100).optional(),
     channel: z.enum(channelKind.enumValues).optional(),
     enabled: z.boolean().optional(),
+    /** New conversations start in status `bot` and the bot answers first. */
+    botEnabled: z.boolean().optional(),
+    /** Plain settings and the channel's credentials (write-only, see the Inbox schema). */
     settings: z.record(z.string(), z.unknown()).optional(),
     memberIds: z.array(uuid).optional(),
   })
