@@ -76,6 +76,8 @@ export interface StartOptions {
   print?: (line: string) => void;
   /** More channel kinds than the built-in ones (tests add fakes here). */
   channels?: ChannelDefinition[];
+  /** More durable event listeners (extensions, tests), registered before anything runs. */
+  listeners?: ((durable: DurableEvents) => void)[];
 }
 
 /**
@@ -260,6 +262,7 @@ export async function startServer(
     }).handler(),
   );
   worker.register(SNOOZE_JOB, snoozeWakeHandler(uow, conversationRepo));
+  for (const register of options.listeners ?? []) register(durable);
   worker.register(EVENT_JOB, durable.handler());
   events.on('jobs.enqueued', () => worker.kick());
   events.on('inbox.changed', ({ inboxId }) => host.changed(inboxId));
