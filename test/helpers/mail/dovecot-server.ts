@@ -97,6 +97,13 @@ userdb {
   args = username_format=%u ${dir}/passwd.d/%u
   default_fields = uid=${mail.uid} gid=${mail.gid} home=${dir}/home/%u
 }
+# Every test connects from 127.0.0.1: the auth penalty (a growing delay for an IP after a failed
+# login) would let one test's wrong-password check slow down every later login in the run.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
