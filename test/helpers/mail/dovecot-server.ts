@@ -71,7 +71,7 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
 ssl = no
-# Loopback only: plain LOGIN/AUTH PLAIN without TLS (Dovecot 2.3 name; 2.4 calls it auth_allow_cleartext).
+# Loopback only: plain LOGIN and AUTH PLAIN without TLS (2.4 calls it auth_allow_cleartext).
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # A wrong password answers at once instead of after Dovecot's default 2 s.
@@ -188,6 +188,11 @@ export async function startDovecot(): Promise<RunningDovecot> {
 
   const { stdout: versionOut } = await run(dovecot, ['--version']);
   const version = versionOut.trim();
+  // Dovecot 2.4 (Debian 13) renamed and restructured most of these settings (mail_driver,
+  // passwd_file_path, auth_allow_cleartext, dovecot_config_version, ...).
+  if (!version.startsWith('2.3.')) {
+    throw new Error(`The test harness writes a Dovecot 2.3 configuration, but found ${version}`);
+  }
 
   // Login, auth and mail processes run as other users and must be able to enter the directory.
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-dovecot-'));
