@@ -10,9 +10,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export const DOVECOT_INSTALL_HINT =
-  'Dovecot is not installed: run `apt-get install -y dovecot-imapd` (the e-mail tests run against a real Dovecot IMAP server).';
+  'Dovecot is not installed: run `apt-get install -y dovecot-imapd` ' +
+  '(the e-mail tests run against a real Dovecot IMAP server).';
 
-/** What a test worker needs to reach the shared Dovecot (serializable: it goes through `provide`). */
+/** What a test worker needs to reach the shared Dovecot; it goes through `provide`. */
 export interface DovecotInfo {
   host: string;
   port: number;
@@ -74,9 +75,10 @@ ssl = no
 # Loopback only: plain LOGIN and AUTH PLAIN without TLS (2.4 calls it auth_allow_cleartext).
 disable_plaintext_auth = no
 auth_mechanisms = plain login
-# A wrong password answers at once instead of after Dovecot's default 2 s.
+# A failed login is answered at Dovecot's next 500 ms check instead of after 2 s.
 auth_failure_delay = 0
-# The master runs as root but refuses to run login processes as root: these are the Debian package's users.
+# The master runs as root but will not run login processes as root: these are the users that the
+# Debian package creates.
 default_login_user = dovenull
 default_internal_user = dovecot
 default_internal_group = dovecot

@@ -25,7 +25,7 @@ interface Pair {
   server: Socket;
   /** The last bytes from the server, so a match split over two chunks is still found. */
   tail: string;
-  /** Set once cut: the client side then finishes on its own (its last bytes may still be on the way). */
+  /** Set once cut: the client side then ends on its own (its last bytes may be on the way). */
   cut: boolean;
 }
 

@@ -119,7 +119,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
   const server = new SMTPServer({
     secure: false,
-    // nodemailer upgrades to TLS whenever STARTTLS is offered; this sink is loopback-only plain text.
+    // nodemailer upgrades to TLS whenever STARTTLS is offered; this loopback sink is plain text.
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     authOptional: options.authOptional ?? false,
