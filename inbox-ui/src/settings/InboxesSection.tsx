@@ -4,6 +4,7 @@ import type { Channel, Inbox, User } from '../api/types';
 import { CHANNELS } from '../api/types';
 import { SelectField, TextField } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
+import { InboxHealth } from './InboxHealth';
 import { MemberPicker } from './MemberPicker';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
@@ -64,6 +65,7 @@ export function InboxesSection({
                 {inbox.enabled ? t('settings.disable') : t('settings.enable')}
               </RowButton>
             </div>
+            {inbox.health ? <InboxHealth inbox={inbox} /> : null}
             {editing === inbox.id ? (
               <MemberPicker
                 users={users}
