@@ -325,3 +325,17 @@ export async function newVisitorWrites(url: string, text: string): Promise<strin
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Probes until `ok` holds or the time is up; returns the last value (the test asserts on it). */
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await sleep(50);
+  }
+}

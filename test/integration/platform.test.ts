@@ -10,7 +10,14 @@ import {
   messages,
   type InboxRow,
 } from '../../src/db/schema';
-import { login, request, startTestServer, type Api, type TestServer } from '../helpers/server';
+import {
+  login,
+  request,
+  startTestServer,
+  type Api,
+  type TestServer,
+  waitFor,
+} from '../helpers/server';
 import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
 const provider = new ScriptedProvider();
@@ -27,15 +34,6 @@ const inbound = (phone: string, text: string, extra: Partial<InboundMessage> = {
     attachments: [],
     ...extra,
   }) satisfies InboundMessage;
-
-async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const db = () => t.server.database.db;
 const conversationRow = async (id: string) =>

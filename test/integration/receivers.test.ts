@@ -3,21 +3,12 @@ import { eq, sql } from 'drizzle-orm';
 import type { ParsedEvent } from '../../channels/types';
 import { inboxes, messages } from '../../src/db/schema';
 import { createTestStorage, type TestStorage } from '../helpers/database';
-import { login, startTestServer, type TestServer } from '../helpers/server';
+import { login, startTestServer, type TestServer, waitFor } from '../helpers/server';
 import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
 // Several instances can only share a database server (PGlite is one process's own), so this
 // runs in the PostgreSQL pass of the suite.
 const env = { RECEIVER_LEASE_SECONDS: '2', RECEIVER_TICK_SECONDS: '0.3', JOB_LEASE_SECONDS: '2' };
-
-async function waitFor<T>(probe: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const batch = (from: number, n: number): ParsedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
