@@ -43,6 +43,8 @@ import { AttachmentService } from './attachments/attachment.service';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
+import { FailedIngestRepository } from './channel-host/failed-ingests';
+import { FailedIngestService } from './channel-host/failed-ingest.service';
 import { ReceiverSupervisor } from './channel-host/receivers';
 import { loadSecretKey, SecretBox } from './channel-host/secret-box';
 import { webhookRouter } from './channel-host/webhook.router';
@@ -188,7 +190,17 @@ export async function startServer(
   const users = new UserService(db, uow, auth, access);
   const teams = new TeamService(db, uow, access);
   const canned = new CannedService(db, conversationRepo, access);
-  const inboxes = new InboxService(uow, inboxRepo, host, secrets, health, access, config.publicUrl);
+  const failedIngests = new FailedIngestRepository(db);
+  const inboxes = new InboxService(
+    uow,
+    inboxRepo,
+    host,
+    secrets,
+    health,
+    failedIngests,
+    access,
+    config.publicUrl,
+  );
   const messageService = new MessageService(uow, conversationRepo, messageRepo, jobs, {
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   });
@@ -215,7 +227,15 @@ export async function startServer(
     new IngestBatcher(db),
     { maxMediaBytes: config.MEDIA_MAX_BYTES },
   );
-  const inbound = new InboundProcessor(ingest, messageService, contacts, health);
+  const inbound = new InboundProcessor(
+    ingest,
+    messageService,
+    contacts,
+    health,
+    failedIngests,
+    logger,
+  );
+  const failedIngestService = new FailedIngestService(failedIngests, host, inbound, access);
   const receivers = new ReceiverSupervisor(
     host,
     leases,
@@ -314,12 +334,13 @@ export async function startServer(
       protectedRoutes: [
         conversationRoutes(conversations, escalations),
         contactRoutes({ contacts, search, attachments }),
-        adminRoutes({ users, teams, inboxes, canned }),
+        adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
       ],
       webhooks: webhookRouter({
         host,
         inboxes: inboxRepo,
         inbound,
+        failed: failedIngests,
         publicUrl: config.publicUrl,
         logger,
       }),

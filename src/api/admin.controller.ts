@@ -5,7 +5,16 @@ import type { UserService } from '../admin/user.service';
 import type { TeamService } from '../admin/team.service';
 import type { CannedService } from '../admin/canned.service';
 import type { InboxService } from '../inboxes/inbox.service';
-import { cannedBody, idParam, inboxBody, teamBody, userCreate, userPatch } from './schemas';
+import type { FailedIngestService } from '../channel-host/failed-ingest.service';
+import {
+  cannedBody,
+  failedParams,
+  idParam,
+  inboxBody,
+  teamBody,
+  userCreate,
+  userPatch,
+} from './schemas';
 import { parse, principalOf } from './http';
 
 export function adminRoutes(admin: {
@@ -13,6 +22,7 @@ export function adminRoutes(admin: {
   teams: TeamService;
   inboxes: InboxService;
   canned: CannedService;
+  failed: FailedIngestService;
 }): Router {
   const router = Router();
 
@@ -62,6 +72,21 @@ export function adminRoutes(admin: {
   router.patch('/inboxes/:id', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json(await admin.inboxes.save(principalOf(req), id, parse(inboxBody, req.body)));
+  });
+
+  router.get('/inboxes/:id/failed', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    res.json({ items: await admin.failed.list(principalOf(req), id) });
+  });
+  router.post('/inboxes/:id/failed/:failedId/retry', async (req, res) => {
+    const { id, failedId } = parse(failedParams, req.params);
+    await admin.failed.retry(principalOf(req), id, failedId);
+    res.status(204).end();
+  });
+  router.post('/inboxes/:id/failed/:failedId/discard', async (req, res) => {
+    const { id, failedId } = parse(failedParams, req.params);
+    await admin.failed.discard(principalOf(req), id, failedId);
+    res.status(204).end();
   });
 
   router.get('/canned-responses', async (_req, res) => {
@@ -137,6 +162,43 @@ export const adminPaths: Record<string, Json> = {
       body: schemas.inboxBody,
       response: [200, 'inbox', ref('Inbox')],
     }),
+  },
+  '/inboxes/{id}/failed': {
+    get: op('Inbound payloads of this inbox that could not be stored (admin)', {
+      path: true,
+      response: [
+        200,
+        'failed ingests, newest first',
+        {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  source: { enum: ['webhook', 'receiver'] },
+                  error: { type: 'string' },
+                  attempts: { type: 'integer' },
+                  preview: { type: 'string' },
+                  createdAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
+        },
+      ],
+    }),
+  },
+  '/inboxes/{id}/failed/{failedId}/retry': {
+    post: op('Try to store it again (admin); 409 retry_failed with the reason if it still fails', {
+      path: ['id', 'failedId'],
+      response: [204, 'stored'],
+    }),
+  },
+  '/inboxes/{id}/failed/{failedId}/discard': {
+    post: op('Give it up (admin)', { path: ['id', 'failedId'], response: [204, 'discarded'] }),
   },
   '/canned-responses': {
     get: op('Canned responses', { response: [200, 'canned responses', items('Canned')] }),

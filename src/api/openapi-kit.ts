@@ -14,9 +14,13 @@ export const items = (name: string) => ({
   type: 'object',
   properties: { items: { type: 'array', items: ref(name) } },
 });
-const idPath = [
-  { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-];
+const pathParams = (names: string[]) =>
+  names.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  }));
 
 function queryParams(zod: z.ZodObject): Json[] {
   return Object.entries(zod.shape).map(([name, field]) => ({
@@ -32,7 +36,8 @@ export function op(
   opts: {
     body?: z.ZodTypeAny;
     query?: z.ZodObject;
-    path?: boolean;
+    /** true: an `{id}`; or the names of the path's ids. */
+    path?: boolean | string[];
     response: [number, string, Json?];
     auth?: boolean;
   },
@@ -41,7 +46,10 @@ export function op(
   return {
     summary,
     ...(opts.auth === false ? { security: [] } : {}),
-    parameters: [...(opts.path ? idPath : []), ...(opts.query ? queryParams(opts.query) : [])],
+    parameters: [
+      ...(opts.path ? pathParams(opts.path === true ? ['id'] : opts.path) : []),
+      ...(opts.query ? queryParams(opts.query) : []),
+    ],
     ...(opts.body ? { requestBody: { required: true, ...json(schema(opts.body)) } } : {}),
     responses: {
       [status]: ok(description, body),

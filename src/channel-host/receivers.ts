@@ -114,7 +114,7 @@ export class ReceiverSupervisor {
           signal,
           state,
           deliver: async (events, nextState) => {
-            await this.inbound.process(live, events);
+            await this.inbound.process(live, events, 'receiver');
             if (nextState) await this.inboxes.setChannelState(id, nextState);
             delay = 1_000;
           },

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -527,6 +528,36 @@ export type ConversationStatus = (typeof conversationStatus.enumValues)[number];
 export type Priority = (typeof priority.enumValues)[number];
 export type Role = (typeof userRole.enumValues)[number];
 export type MessageStatus = (typeof messageStatus.enumValues)[number];
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/** Inbound payloads that could not be stored, kept for an admin to retry or discard. */
+export const failedIngests = pgTable(
+  'failed_ingests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    source: text('source').$type<'webhook' | 'receiver'>().notNull(),
+    payload: bytea('payload').notNull(),
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    error: text('error').notNull(),
+    state: text('state').$type<'failed' | 'retried' | 'discarded'>().notNull().default('failed'),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('failed_ingests_open_idx')
+      .on(t.inboxId, t.createdAt)
+      .where(sql`${t.state} = 'failed'`),
+  ],
+);
+export type FailedIngestRow = typeof failedIngests.$inferSelect;
 
 /** Server-wide values that every instance must share, e.g. the visitor-token secret. */
 export const appSettings = pgTable('app_settings', {

@@ -6,6 +6,7 @@ import type { ConversationService } from '../conversations/conversation.service'
 import type { EventService } from '../events/event.service';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
+import { cleanDeep } from '../text/clean';
 import { readCookie, SESSION_COOKIE } from '../api/http';
 import { uuid } from '../api/schemas';
 
@@ -96,7 +97,7 @@ export class AgentGateway {
     ) => {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
         const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
-        const parsed = schema.safeParse(payload);
+        const parsed = schema.safeParse(cleanDeep(payload));
         if (!parsed.success) {
           const message = parsed.error.issues
             .map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`)

@@ -16,7 +16,15 @@ export function cleanDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => cleanDeep(v)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[cleanText(k)] = cleanDeep(v);
+    // defineProperty, not assignment: a key "__proto__" (JSON.parse makes it an own property)
+    // must stay a plain key and never become the copy's prototype.
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, cleanText(k), {
+        value: cleanDeep(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out as T;
   }
   return value;

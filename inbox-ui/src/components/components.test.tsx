@@ -147,6 +147,37 @@ describe('MessageBubble', () => {
   });
 });
 
+describe('customer text with a right-to-left override (U+202E)', () => {
+  const evil = 'Eve\u202Egnp.exe';
+  it('stays inside its own isolated element in the list, the thread and the sidebar', () => {
+    const row = render(
+      <ConversationRow
+        conversation={conversation('c9', {
+          contact: { id: 'k9', name: evil },
+          lastMessagePreview: evil,
+        })}
+        selected={false}
+        index={0}
+        setSize={1}
+        now={NOW}
+        onSelect={noop}
+      />,
+    );
+    expect(row).toContain(`<span class="row__name" dir="auto">${evil}</span>`);
+    expect(row).toContain(`<div class="row__preview" dir="auto">${evil}</div>`);
+    const bubble = render(
+      <MessageBubble
+        message={message('m9', 'c9', { text: evil })}
+        channel="sms"
+        contactName={evil}
+        now={NOW}
+      />,
+    );
+    expect(bubble).toContain(`<span class="msg__sender" dir="auto">${evil}</span>`);
+    expect(bubble).toContain(`<p class="msg__text" dir="auto">${evil}</p>`);
+  });
+});
+
 describe('ConversationRow', () => {
   const c = conversation('c1', {
     contact: { id: 'k1', name: '<b>Bob</b>' },
