@@ -37,6 +37,11 @@ describe('cleanDeep', () => {
     });
   });
 
+  it('cleans the prototype-less objects that query-string parsers make', () => {
+    const query = Object.assign(Object.create(null) as Record<string, unknown>, { q: 'a\u0000b' });
+    expect(cleanDeep(query)).toEqual({ q: 'ab' });
+  });
+
   it('keeps "__proto__" a plain key: it never becomes the prototype of the copy', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
     const copy = cleanDeep(hostile) as Record<string, unknown>;
