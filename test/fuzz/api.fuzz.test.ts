@@ -49,7 +49,7 @@ interface Operation {
 let t: TestServer;
 let admin: Api;
 let agent: Api & { id: string };
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 const known: string[] = [];
 
 async function counts(): Promise<Record<string, number>> {

@@ -6,6 +6,6 @@ export function fuzzSettings(suite: string): { seed: number; runs: number } {
   const given = Number(process.env.FUZZ_SEED);
   const seed = Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31);
   const runs = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 6;
-  console.log(`fuzz ${suite}: seed ${seed}, ${runs} runs a case (replay: FUZZ_SEED=${seed})`);
+  console.warn(`fuzz ${suite}: seed ${seed}, ${runs} runs a case (replay: FUZZ_SEED=${seed})`);
   return { seed, runs };
 }
