@@ -130,8 +130,12 @@ export const businessHours = pgTable('business_hours', {
   name: text('name').notNull(),
   timezone: text('timezone').notNull().default('UTC'),
   /** [{day: 0-6, open: "09:00", close: "17:00"}] in the timezone above. */
-  weekly: jsonb('weekly').notNull().default([]),
-  holidays: jsonb('holidays').notNull().default([]),
+  weekly: jsonb('weekly')
+    .$type<{ day: number; open: string; close: string }[]>()
+    .notNull()
+    .default([]),
+  holidays: jsonb('holidays').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
 });
 
 /** What the channel host knows of an inbox's link to its provider, shown to admins. */
@@ -246,17 +250,6 @@ export const contactIdentities = pgTable(
   ],
 );
 
-export const slaPolicies = pgTable('sla_policies', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  /** Applies to contacts of this tier (null = everyone) and complaints of this level (null = any). */
-  tier: text('tier'),
-  level: integer('level'),
-  firstResponseMinutes: integer('first_response_minutes').notNull(),
-  resolutionMinutes: integer('resolution_minutes').notNull(),
-  businessHoursOnly: boolean('business_hours_only').notNull().default(true),
-});
-
 export const conversations = pgTable(
   'conversations',
   {
@@ -296,9 +289,15 @@ export const conversations = pgTable(
     waitingSince: ts('waiting_since'),
     firstReplyAt: ts('first_reply_at'),
     snoozedUntil: ts('snoozed_until'),
-    slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    slaPolicyId: uuid('sla_policy_id'),
     firstResponseDueAt: ts('first_response_due_at'),
+    nextResponseDueAt: ts('next_response_due_at'),
     resolutionDueAt: ts('resolution_due_at'),
+    /** Worst state of the running SLA clocks: ok | warning | breached; null without an SLA. */
+    slaState: text('sla_state').$type<'ok' | 'warning' | 'breached'>(),
+    /** The customer was asked whether it is solved; an answer until then counts. */
+    confirmationUntil: ts('confirmation_until'),
+    csat: integer('csat'),
     resolvedAt: ts('resolved_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -437,12 +436,20 @@ export const complaints = pgTable(
     reopenCount: integer('reopen_count').notNull().default(0),
     dueAt: ts('due_at'),
     csat: integer('csat'),
+    csatComment: text('csat_comment'),
+    /** Short and unambiguous, for the customer to quote: C-26-0193. */
+    reference: text('reference')
+      .notNull()
+      .default(sql`next_complaint_reference(now())`),
+    description: text('description'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     resolvedAt: ts('resolved_at'),
   },
   (t) => [
     uniqueIndex('complaints_conversation_key').on(t.conversationId),
+    uniqueIndex('complaints_reference_key').on(t.reference),
+    index('complaints_level_status_idx').on(t.level, t.status),
     check('complaints_level_range', sql`${t.level} between 1 and 4`),
   ],
 );
@@ -461,6 +468,11 @@ export const escalations = pgTable(
     reason: text('reason').notNull(),
     /** users.id when a person escalated; null when a rule did (rule named in `rule`). */
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who moved it: user, rule, customer (said "not solved") or system. */
+    actorType: text('actor_type')
+      .$type<'user' | 'rule' | 'customer' | 'system'>()
+      .notNull()
+      .default('user'),
     rule: text('rule'),
     createdAt: createdAt(),
   },
