@@ -2,6 +2,11 @@
 -- SLA policies and per-conversation SLA clocks, rules (versioned) and their runs, the
 -- customer's confirmation and CSAT, and in-app notifications for supervisors.
 
+-- A job's claim is held until locked_until (the database's clock), apart from when it is due
+-- (run_at, which a test's clock may move): a claimed job never looks due again to others.
+ALTER TABLE "jobs" ADD COLUMN "locked_until" timestamp with time zone;--> statement-breakpoint
+UPDATE "jobs" SET "locked_until" = "run_at" WHERE "lease_token" IS NOT NULL AND "run_at" > now();--> statement-breakpoint
+
 CREATE TABLE "complaint_categories" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"key" text NOT NULL,

@@ -391,6 +391,8 @@ export const jobs = pgTable(
     maxAttempts: integer('max_attempts').notNull().default(8),
     leaseToken: bigint('lease_token', { mode: 'number' }),
     lockedBy: text('locked_by'),
+    /** Held by a worker until then (the database's clock), renewed by its heartbeat. */
+    lockedUntil: ts('locked_until'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
