@@ -110,6 +110,8 @@ ALTER TABLE "conversations" ADD COLUMN "sla_state" text;--> statement-breakpoint
 -- The customer is asked whether it is solved; an answer until then counts.
 ALTER TABLE "conversations" ADD COLUMN "confirmation_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "conversations" ADD COLUMN "csat" integer;--> statement-breakpoint
+-- A rule may pin a policy on a conversation ("apply SLA policy X"), over the matching one.
+ALTER TABLE "conversations" ADD COLUMN "sla_policy_pinned" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 
 CREATE TABLE "rules" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,

@@ -99,13 +99,18 @@ export class SlaService {
         .select({ tier: contacts.tier })
         .from(contacts)
         .where(eq(contacts.id, conv.contactId));
-      const policy = selectPolicy(policies, {
-        tier: contact?.tier ?? null,
-        priority: conv.priority,
-        inboxId: conv.inboxId,
-        channel: conv.channel,
-        level: conv.level,
-      });
+      const pinned = conv.slaPolicyPinned
+        ? policies.find((p) => p.id === conv.slaPolicyId)
+        : undefined;
+      const policy =
+        pinned ??
+        selectPolicy(policies, {
+          tier: contact?.tier ?? null,
+          priority: conv.priority,
+          inboxId: conv.inboxId,
+          channel: conv.channel,
+          level: conv.level,
+        });
       const existing = new Map(
         (await tx.select().from(slaClocks).where(eq(slaClocks.conversationId, conversationId))).map(
           (r) => [r.target, r],

@@ -290,6 +290,8 @@ export const conversations = pgTable(
     firstReplyAt: ts('first_reply_at'),
     snoozedUntil: ts('snoozed_until'),
     slaPolicyId: uuid('sla_policy_id'),
+    /** Set by a rule ("apply SLA policy"): the policy stays, whatever else matches. */
+    slaPolicyPinned: boolean('sla_policy_pinned').notNull().default(false),
     firstResponseDueAt: ts('first_response_due_at'),
     nextResponseDueAt: ts('next_response_due_at'),
     resolutionDueAt: ts('resolution_due_at'),
