@@ -26,6 +26,7 @@ export interface DomainEventMap {
     inboxId: string;
     senderType: 'user' | 'bot' | 'system';
     private: boolean;
+    actor: Actor;
   };
   'conversation.created': { conversationId: string; contactId: string; inboxId: string };
   'conversation.updated': {

@@ -133,7 +133,7 @@ export const ruleVersions = pgTable(
       .notNull()
       .references(() => rules.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
-    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    definition: jsonb('definition').$type<object>().notNull(),
     actorId: uuid('actor_id'),
     createdAt: createdAt(),
   },
