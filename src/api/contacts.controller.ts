@@ -2,7 +2,15 @@ import { Router, raw } from 'express';
 import type { ContactService } from '../contacts/contact.service';
 import type { SearchService } from '../search/search.service';
 import type { AttachmentService } from '../attachments/attachment.service';
-import { contactPatch, contactsQuery, idParam, searchQuery, uploadQuery } from './schemas';
+import type { ContactLinkService } from '../contacts/contact-link.service';
+import {
+  contactLinkBody,
+  contactPatch,
+  contactsQuery,
+  idParam,
+  searchQuery,
+  uploadQuery,
+} from './schemas';
 import { parse, principalOf } from './http';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -11,6 +19,7 @@ export function contactRoutes(deps: {
   contacts: ContactService;
   search: SearchService;
   attachments: AttachmentService;
+  links: ContactLinkService;
 }): Router {
   const router = Router();
 
@@ -29,6 +38,15 @@ export function contactRoutes(deps: {
   router.get('/contacts/:id/conversations', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json({ items: await deps.contacts.conversations(principalOf(req), id) });
+  });
+
+  // A Telegram deep link that attaches the Telegram account that opens it to this contact.
+  router.post('/contacts/:id/telegram-link', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const { inboxId } = parse(contactLinkBody, req.body ?? {});
+    res
+      .status(201)
+      .json(await deps.links.create(principalOf(req), id, { channel: 'telegram', inboxId }));
   });
 
   router.get('/search', async (req, res) => {

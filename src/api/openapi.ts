@@ -320,6 +320,30 @@ export function openApiDocument(publicUrl: string): Json {
           response: [200, 'conversations', items('Conversation')],
         }),
       },
+      '/contacts/{id}/telegram-link': {
+        post: op(
+          'A Telegram deep link (t.me/<bot>?start=…) for this contact: the Telegram account that ' +
+            'opens it is attached to the contact. Signed, single use, valid 7 days. `inboxId` ' +
+            'picks the bot (default: the first Telegram inbox)',
+          {
+            path: true,
+            body: s.contactLinkBody,
+            response: [
+              201,
+              'the link',
+              {
+                type: 'object',
+                required: ['url', 'inboxId', 'expiresAt'],
+                properties: {
+                  url: { type: 'string', format: 'uri' },
+                  inboxId: { type: 'string', format: 'uuid' },
+                  expiresAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            ],
+          },
+        ),
+      },
       '/search': {
         get: op('Search messages and contacts (Persian/Russian folded)', {
           query: s.searchQuery,

@@ -1,5 +1,6 @@
 import type { ParsedEvent } from '../../channels/types';
 import type { ContactService } from '../contacts/contact.service';
+import type { ContactLinkService } from '../contacts/contact-link.service';
 import type { MessageService } from '../conversations/message.service';
 import type { IngestResult, IngestService } from '../ingest/ingest.service';
 import type { HealthTracker } from './health';
@@ -22,11 +23,13 @@ export class InboundProcessor {
     private readonly messages: MessageService,
     private readonly contacts: ContactService,
     private readonly health: HealthTracker,
+    private readonly links: ContactLinkService,
   ) {}
 
   async process(live: LiveInbox, events: ParsedEvent[]): Promise<ProcessedEvent[]> {
     const out: ProcessedEvent[] = [];
-    const inbox = { ...live.inbox, threaded: live.definition.threaded };
+    const threaded = live.definition.threadedFor?.(live.inbox.settings) ?? live.definition.threaded;
+    const inbox = { ...live.inbox, threaded };
     for (const event of events) {
       switch (event.type) {
         case 'message': {
@@ -45,6 +48,10 @@ export class InboundProcessor {
           break;
         case 'identity':
           await this.contacts.setIdentityState(event.identity, event.state, event.reason);
+          out.push({ event });
+          break;
+        case 'link':
+          await this.links.redeem(inbox.id, event.token, event.identity);
           out.push({ event });
           break;
       }

@@ -95,7 +95,7 @@ export class InboxService {
     const current = id ? await this.repo.find(id) : undefined;
     if (id && !current) throw notFound('inbox');
     const channel = current?.channel ?? input.channel;
-    if (!channel || (!current && !input.name)) throw badRequest('name and channel: required');
+    if (!channel) throw badRequest('name and channel: required');
     if (current && input.channel && input.channel !== current.channel)
       throw badRequest('channel: an inbox cannot change its channel');
     const definition = this.host.definition(channel);
@@ -111,6 +111,8 @@ export class InboxService {
       const suggested = await this.validateWithProvider(definition, credentials);
       if (!current && suggested?.name && !input.name) name = suggested.name;
     }
+    // A new inbox is named by the admin, or by its provider (a Telegram bot's own name).
+    if (!current && !name) throw badRequest('name and channel: required');
     const routingKey = definition.routingKey?.(credentials) ?? null;
     const sealed = Object.keys(credentials).length ? this.secrets.sealJson(credentials) : null;
     const actor = { type: 'user' as const, id: principal.id };
