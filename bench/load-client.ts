@@ -171,8 +171,61 @@ function pickVisitor(t: number): Visitor | undefined {
   return undefined;
 }
 
+/** The slot of a new message, timed from now. */
+function track(t: number): number {
+  const id = sentAt.length;
+  sentAt.push(t);
+  ackAt.push(Number.NaN);
+  firstAt.push(Number.NaN);
+  lastAt.push(Number.NaN);
+  seenBy.push(0);
+  expected.push(liveAgents);
+  failed.push(false);
+  return id;
+}
+
+/** A Telegram update from a user the server has never seen, POSTed as Telegram does. */
+function sendUpdate(telegram: NonNullable<LoadConfig['telegram']>): boolean {
+  const id = track(now());
+  const user = telegram.firstUserId + id;
+  const from = { id: user, is_bot: false, first_name: 'Bench', last_name: `User ${id}` };
+  const body = JSON.stringify({
+    update_id: id + 1,
+    message: {
+      message_id: 1,
+      from: { ...from, language_code: 'en' },
+      chat: { ...from, type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      text: `${PREFIX}${id}`,
+    },
+  });
+  fetch(telegram.webhookUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-telegram-bot-api-secret-token': telegram.secret,
+    },
+    body,
+  }).then(
+    async (res) => {
+      ackAt[id] = now();
+      if (res.status !== 200) {
+        failed[id] = true;
+        firstError ??= `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`;
+      } else await res.arrayBuffer();
+    },
+    (err: unknown) => {
+      ackAt[id] = now();
+      failed[id] = true;
+      firstError ??= err instanceof Error ? err.message : String(err);
+    },
+  );
+  return true;
+}
+
 /** Sends one message; false when every visitor is at its rate limit (we never overrun it). */
-function sendOne(): boolean {
+function sendOne(config: LoadConfig): boolean {
+  if (config.telegram) return sendUpdate(config.telegram);
   const t = now();
   const visitor = pickVisitor(t);
   if (!visitor) return false;
@@ -212,7 +265,7 @@ async function runStep(config: LoadConfig, index: number, rate: number, seconds:
   for (let t = now(); t < end; t = now()) {
     const due = Math.floor(((t - start) / 1000) * rate) - sent - skipped;
     for (let i = 0; i < due; i++) {
-      if (sendOne()) sent++;
+      if (sendOne(config)) sent++;
       else skipped++;
     }
     await sleep(1);
@@ -305,6 +358,7 @@ function roundRate(rate: number): number {
 }
 
 function visitorsFor(config: LoadConfig, rate: number): number {
+  if (config.telegram) return 0;
   return Math.max(config.minVisitors, Math.ceil(rate / config.perVisitorRate));
 }
 
