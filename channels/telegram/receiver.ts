@@ -57,7 +57,12 @@ export class PollingReceiver implements ChannelReceiver {
 
   async run(ctx: ReceiverContext): Promise<void> {
     const me = await this.api.call('getMe', {}, ctx.signal);
-    const detail = { mode: 'polling', bot: `@${me.username}`, botName: me.first_name };
+    const detail = {
+      mode: 'polling',
+      address: `@${me.username}`,
+      bot: `@${me.username}`,
+      botName: me.first_name,
+    };
     await this.api.call('deleteWebhook', { drop_pending_updates: false }, ctx.signal);
     let offset = typeof ctx.state['offset'] === 'number' ? ctx.state['offset'] : 0;
     ctx.health('connected', undefined, detail);
@@ -129,7 +134,7 @@ export class WebhookReceiver implements ChannelReceiver {
 
   async run(ctx: ReceiverContext): Promise<void> {
     const me = await this.api.call('getMe', {}, ctx.signal);
-    const bot = { bot: `@${me.username}`, botName: me.first_name };
+    const bot = { address: `@${me.username}`, bot: `@${me.username}`, botName: me.first_name };
     const register = async () => {
       try {
         await this.api.call(

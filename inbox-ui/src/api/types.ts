@@ -48,6 +48,9 @@ export interface User {
 export interface Identity {
   kind: IdentityKind;
   value: string;
+  /** Whether we can reach the customer there (`blocked`: they blocked our bot). */
+  state?: 'ok' | 'blocked' | 'opted_out' | 'undeliverable';
+  stateReason?: string | null;
 }
 
 export interface Contact {
@@ -98,6 +101,9 @@ export interface Attachment {
   contentType: string;
   size: number;
   url: string;
+  /** `pending` while the server fetches it from the channel; `failed` or `too_large` if it could not. */
+  state?: 'stored' | 'pending' | 'failed' | 'too_large';
+  error?: string | null;
 }
 
 export interface Message {
@@ -115,6 +121,19 @@ export interface Message {
   /** Email body as HTML, when the email channel provides one. Never rendered outside a sandbox. */
   html?: string | null;
   subject?: string | null;
+  /** Set when the customer edited the message on their side (Telegram). */
+  editedAt?: string | null;
+  /** The earlier message this one answers, as the channel quoted it. */
+  replyTo?: { text: string; author: string | null } | null;
+}
+
+export interface InboxHealth {
+  status?: 'unknown' | 'connected' | 'failing';
+  lastError?: string | null;
+  lastErrorAt?: string | null;
+  lastOkAt?: string | null;
+  lastMessageInAt?: string | null;
+  detail?: Record<string, unknown>;
 }
 
 export interface Inbox {
@@ -124,6 +143,11 @@ export interface Inbox {
   enabled: boolean;
   settings: Record<string, unknown>;
   memberIds: string[];
+  /** What customers know the inbox as (a Telegram bot's @username), when known. */
+  address?: string | null;
+  /** Admins only: the link to the provider, and where its webhooks must point. */
+  health?: InboxHealth;
+  webhookUrls?: string[];
 }
 
 export interface Team {

@@ -31,6 +31,7 @@ import { ContactSidebar } from './ContactSidebar';
 import { Dialog } from './Dialog';
 import { ChannelIcon, IconBack, IconCheck, IconClose, IconFlame, IconSidebar } from './Icons';
 import { MessageBubble } from './MessageBubble';
+import { InboxAddress } from './InboxAddress';
 
 export interface ConversationViewHandle {
   focusComposer: (mode: ComposerMode) => void;
@@ -322,7 +323,8 @@ export function ConversationView({
             <div className="conv-header__title">
               <h1 dir="auto">{contactName}</h1>
               <span className="conv-header__sub">
-                <ChannelIcon channel={conv.channel} size={14} /> {t(`channel.${conv.channel}`)}
+                <ChannelIcon channel={conv.channel} size={14} />{' '}
+                <InboxAddress inboxId={conv.inboxId} channel={conv.channel} />
                 {conv.level > 0 ? (
                   <span className={`badge badge--level badge--level-${conv.level}`}>
                     {t(levelKey(conv.level))}

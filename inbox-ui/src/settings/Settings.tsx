@@ -7,6 +7,8 @@ import { IconMenu } from '../components/Icons';
 import { useI18n } from '../i18n/I18nContext';
 import { TEMPLATE_VARIABLES } from '../lib/canned';
 import { SETTINGS_TABS } from '../lib/router';
+import { InboxHealth } from './InboxHealth';
+import { TelegramInboxForm } from './TelegramInboxForm';
 import type { SettingsTab } from '../lib/router';
 
 interface Props {
@@ -436,6 +438,7 @@ function Inboxes({ inboxes, users, run }: { inboxes: Inbox[]; users: User[]; run
           </button>
         </form>
       </Card>
+      <TelegramInboxForm run={run} />
       <Card title={t('settings.inboxes')}>
         {inboxes.length === 0 ? <p className="muted">{t('settings.empty')}</p> : null}
         <ul className="rows">
@@ -450,6 +453,7 @@ function Inboxes({ inboxes, users, run }: { inboxes: Inbox[]; users: User[]; run
                 <span className="muted">
                   {t('settings.membersCount', { count: inbox.memberIds.length })}
                 </span>
+                <InboxHealth inbox={inbox} />
               </div>
               <div className="rows__actions">
                 <button
