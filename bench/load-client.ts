@@ -5,6 +5,7 @@
  * Every message carries `bench <n>`; send, ack and agent receipts are timed with the one
  * monotonic clock of this process (`process.hrtime.bigint()`), so no clocks are compared.
  */
+import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -184,6 +185,12 @@ function track(t: number): number {
   return id;
 }
 
+/**
+ * Keep-alive connections for the webhook calls: node:http rather than fetch, whose per-request
+ * cost would make the load generator, not the server, the limit.
+ */
+const webhookAgent = new Agent({ keepAlive: true, maxSockets: 128 });
+
 /** A Telegram update from a user the server has never seen, POSTed as Telegram does. */
 function sendUpdate(telegram: NonNullable<LoadConfig['telegram']>): boolean {
   const id = track(now());
@@ -199,27 +206,33 @@ function sendUpdate(telegram: NonNullable<LoadConfig['telegram']>): boolean {
       text: `${PREFIX}${id}`,
     },
   });
-  fetch(telegram.webhookUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-telegram-bot-api-secret-token': telegram.secret,
+  const fail = (reason: string) => {
+    ackAt[id] = now();
+    failed[id] = true;
+    firstError ??= reason;
+  };
+  const req = request(
+    telegram.webhookUrl,
+    {
+      method: 'POST',
+      agent: webhookAgent,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'x-telegram-bot-api-secret-token': telegram.secret,
+      },
     },
-    body,
-  }).then(
-    async (res) => {
-      ackAt[id] = now();
-      if (res.status !== 200) {
-        failed[id] = true;
-        firstError ??= `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`;
-      } else await res.arrayBuffer();
-    },
-    (err: unknown) => {
-      ackAt[id] = now();
-      failed[id] = true;
-      firstError ??= err instanceof Error ? err.message : String(err);
+    (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode === 200) ackAt[id] = now();
+        else fail(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+      });
     },
   );
+  req.on('error', (err) => fail(err.message));
+  req.end(body);
   return true;
 }
 

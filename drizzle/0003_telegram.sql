@@ -69,7 +69,9 @@ BEGIN
   WHERE id = p_message
   RETURNING * INTO v_msg;
   v_files := ingest_attachments(v_msg.id, p->'attachments', coalesce((p->>'at')::timestamptz, now()));
-  RETURN jsonb_build_object('outcome', 'appended', 'message', to_jsonb(v_msg), 'attachments', v_files);
+  RETURN jsonb_build_object('outcome', 'appended',
+    'message', to_jsonb(v_msg) || jsonb_build_object('meta', v_msg.meta - 'raw'),
+    'attachments', v_files);
 END;
 $$;--> statement-breakpoint
 
@@ -254,9 +256,10 @@ BEGIN
     END IF;
   END LOOP;
 
+  -- The raw provider payload stays in the row; the caller's copy of the message goes without it.
   RETURN jsonb_build_object(
     'outcome', 'stored',
-    'message', to_jsonb(v_msg),
+    'message', to_jsonb(v_msg) || jsonb_build_object('meta', v_msg.meta - 'raw'),
     'conversation', to_jsonb(v_conv),
     'contact', jsonb_build_object('id', v_contact.id, 'name', v_contact.name),
     'attachments', v_files,
