@@ -211,28 +211,35 @@ function sendUpdate(telegram: NonNullable<LoadConfig['telegram']>): boolean {
     failed[id] = true;
     firstError ??= reason;
   };
-  const req = request(
-    telegram.webhookUrl,
-    {
-      method: 'POST',
-      agent: webhookAgent,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'x-telegram-bot-api-secret-token': telegram.secret,
+  const post = (retry: boolean) => {
+    const req = request(
+      telegram.webhookUrl,
+      {
+        method: 'POST',
+        agent: webhookAgent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-telegram-bot-api-secret-token': telegram.secret,
+        },
       },
-    },
-    (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode === 200) ackAt[id] = now();
-        else fail(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
-      });
-    },
-  );
-  req.on('error', (err) => fail(err.message));
-  req.end(body);
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode === 200) ackAt[id] = now();
+          else fail(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+        });
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as we reused it: send again, as Telegram would.
+      if (retry && req.reusedSocket && err.code === 'ECONNRESET') post(false);
+      else fail(err.message);
+    });
+    req.end(body);
+  };
+  post(true);
   return true;
 }
 
