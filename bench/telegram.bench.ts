@@ -99,7 +99,7 @@ function summary(
       `| at ${int(best.rate)}/s: send → all ${settings.agents} agents p50 / p99 | ${pair(best.lastAgent)} ms |`,
     );
   }
-  if (at250) {
+  if (at250 && at250 !== best) {
     console.log(`| at 250/s: webhook response p50 / p99 | ${pair(at250.ack)} ms |`);
     console.log(
       `| at 250/s: send → all ${settings.agents} agents p50 / p99 | ${pair(at250.lastAgent)} ms |`,
