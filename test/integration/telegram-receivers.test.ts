@@ -69,14 +69,15 @@ describe('the inbox from TELEGRAM_* variables', () => {
   const b = bot();
   afterAll(async () => t?.stop());
 
-  it('registers PUBLIC_URL/webhooks/telegram with the secret and reports Telegram’s last error', async () => {
+  let port: number;
+  beforeAll(async () => {
     fake.addBot(b);
     // Telegram could not reach us a minute ago: the inbox must say so.
     fake.setWebhookInfo(b.token, {
       last_error_date: Math.floor(Date.now() / 1000) - 60,
       last_error_message: 'Connection timed out',
     });
-    const port = await freePort();
+    port = await freePort();
     t = await startTestServer({
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -85,6 +86,9 @@ describe('the inbox from TELEGRAM_* variables', () => {
       TELEGRAM_WEBHOOK_SECRET: 'env-secret',
       RECEIVER_TICK_SECONDS: '0.3',
     });
+  });
+
+  it('registers PUBLIC_URL/webhooks/telegram with the secret and reports Telegram’s last error', async () => {
     await waitFor(
       async () => fake.webhook(b.token),
       (w) => w !== undefined,
@@ -165,19 +169,24 @@ describe('the inbox from TELEGRAM_* variables', () => {
     expect(await inboundTexts(t)).toContain('the big scan');
   });
 
-  it('stops start-up naming the variable when the token is malformed', async () => {
-    const storage = await createTestStorage();
-    try {
-      await expect(
-        startTestServer(
-          { TELEGRAM_API_ROOT: fake.url, TELEGRAM_BOT_TOKEN: 'not-a-token' },
-          { storage },
-        ),
-      ).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
-    } finally {
-      await storage.cleanup();
-    }
-  });
+  // Starts (and migrates) a server of its own: allow for a busy machine.
+  it(
+    'stops start-up naming the variable when the token is malformed',
+    { timeout: 90_000 },
+    async () => {
+      const storage = await createTestStorage();
+      try {
+        await expect(
+          startTestServer(
+            { TELEGRAM_API_ROOT: fake.url, TELEGRAM_BOT_TOKEN: 'not-a-token' },
+            { storage },
+          ),
+        ).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
+      } finally {
+        await storage.cleanup();
+      }
+    },
+  );
 });
 
 describe.runIf(process.env.DATABASE_URL)('two instances polling one bot', () => {
