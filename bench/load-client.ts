@@ -5,6 +5,7 @@
  * Every message carries `bench <n>`; send, ack and agent receipts are timed with the one
  * monotonic clock of this process (`process.hrtime.bigint()`), so no clocks are compared.
  */
+import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -171,8 +172,80 @@ function pickVisitor(t: number): Visitor | undefined {
   return undefined;
 }
 
+/** The slot of a new message, timed from now. */
+function track(t: number): number {
+  const id = sentAt.length;
+  sentAt.push(t);
+  ackAt.push(Number.NaN);
+  firstAt.push(Number.NaN);
+  lastAt.push(Number.NaN);
+  seenBy.push(0);
+  expected.push(liveAgents);
+  failed.push(false);
+  return id;
+}
+
+/**
+ * Keep-alive connections for the webhook calls: node:http rather than fetch, whose per-request
+ * cost would make the load generator, not the server, the limit.
+ */
+const webhookAgent = new Agent({ keepAlive: true, maxSockets: 128 });
+
+/** A Telegram update from a user the server has never seen, POSTed as Telegram does. */
+function sendUpdate(telegram: NonNullable<LoadConfig['telegram']>): boolean {
+  const id = track(now());
+  const user = telegram.firstUserId + id;
+  const from = { id: user, is_bot: false, first_name: 'Bench', last_name: `User ${id}` };
+  const body = JSON.stringify({
+    update_id: id + 1,
+    message: {
+      message_id: 1,
+      from: { ...from, language_code: 'en' },
+      chat: { ...from, type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      text: `${PREFIX}${id}`,
+    },
+  });
+  const fail = (reason: string) => {
+    ackAt[id] = now();
+    failed[id] = true;
+    firstError ??= reason;
+  };
+  const post = (retry: boolean) => {
+    const req = request(
+      telegram.webhookUrl,
+      {
+        method: 'POST',
+        agent: webhookAgent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-telegram-bot-api-secret-token': telegram.secret,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode === 200) ackAt[id] = now();
+          else fail(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+        });
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as we reused it: send again, as Telegram would.
+      if (retry && req.reusedSocket && err.code === 'ECONNRESET') post(false);
+      else fail(err.message);
+    });
+    req.end(body);
+  };
+  post(true);
+  return true;
+}
+
 /** Sends one message; false when every visitor is at its rate limit (we never overrun it). */
-function sendOne(): boolean {
+function sendOne(config: LoadConfig): boolean {
+  if (config.telegram) return sendUpdate(config.telegram);
   const t = now();
   const visitor = pickVisitor(t);
   if (!visitor) return false;
@@ -212,7 +285,7 @@ async function runStep(config: LoadConfig, index: number, rate: number, seconds:
   for (let t = now(); t < end; t = now()) {
     const due = Math.floor(((t - start) / 1000) * rate) - sent - skipped;
     for (let i = 0; i < due; i++) {
-      if (sendOne()) sent++;
+      if (sendOne(config)) sent++;
       else skipped++;
     }
     await sleep(1);
@@ -305,6 +378,7 @@ function roundRate(rate: number): number {
 }
 
 function visitorsFor(config: LoadConfig, rate: number): number {
+  if (config.telegram) return 0;
   return Math.max(config.minVisitors, Math.ceil(rate / config.perVisitorRate));
 }
 

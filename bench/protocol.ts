@@ -26,6 +26,12 @@ export interface LoadConfig {
   retries: number;
   /** Failed steps during which other processes used the machine are re-run, at most this often. */
   noisyRetries: number;
+  /**
+   * Send Telegram updates to this webhook instead of visitor messages: each from a user the
+   * server has never seen (user ids from `firstUserId` up), signed with `secret`; the webhook's
+   * HTTP response is the "ack".
+   */
+  telegram?: { webhookUrl: string; secret: string; firstUserId: number };
 }
 
 export interface Percentiles {

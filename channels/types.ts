@@ -41,6 +41,18 @@ export interface InboundMessage {
   meta?: Record<string, unknown>;
   /** Hints for the customer's profile (language code, username). */
   profile?: { language?: string; username?: string };
+  /**
+   * More identities the customer proved on this channel (a Telegram user sharing their own phone
+   * number): added to the sender's contact. One that already belongs to another contact is not
+   * moved (merging is a person's decision); it is noted as `mergeHints` on the message's meta.
+   */
+  extraIdentities?: { kind: IdentityKind; value: string }[];
+  /**
+   * Set when the provider delivers one message in several parts that share `providerMessageId`
+   * (a Telegram album: one update per photo). The first part stored becomes the message; each
+   * later part, once per `key`, appends its text and attachments to it.
+   */
+  part?: { key: string };
   /** The provider's payload as received, kept for support and audit. */
   raw?: unknown;
 }
@@ -70,6 +82,16 @@ export type ParsedEvent =
       identity: { kind: IdentityKind; value: string };
       state: IdentityState;
       reason?: string;
+    }
+  | {
+      /**
+       * The customer redeemed a link an agent made for a contact (a Telegram `/start` deep link):
+       * `token` is the link token's id, already checked against its signature (see
+       * `channels/link-token.ts`); the host attaches `identity` to that contact once.
+       */
+      type: 'link';
+      token: string;
+      identity: { kind: IdentityKind; value: string };
     };
 
 /** Thrown by `parse` for a payload it cannot make sense of: recorded, never retried forever. */
@@ -209,6 +231,11 @@ export interface ChannelInstance {
     target: { conversationId: string; channelRef: Record<string, unknown> | null },
     typing: boolean,
   ): void;
+  /**
+   * A link that opens a chat with this inbox and hands `payload` to it (Telegram's
+   * `t.me/<bot>?start=<payload>`), for an agent to send to a customer.
+   */
+  deepLink?(payload: string, opts: { signal: AbortSignal }): Promise<string>;
   /** Called when the instance is replaced or the inbox removed. */
   close?(): Promise<void>;
 }
@@ -220,6 +247,12 @@ export interface InboxInfo {
   settings: Readonly<Record<string, unknown>>;
   /** PUBLIC_URL, without a trailing slash. */
   publicUrl: string;
+  /**
+   * Where the router answers this inbox's webhooks, without a sub-path and trailing slash:
+   * `PUBLIC_URL/webhooks/<provider>` for the inbox made from environment variables,
+   * `PUBLIC_URL/webhooks/<provider>/<inboxId>` for the others. Absent for kinds without webhooks.
+   */
+  webhookUrl?: string;
 }
 
 /** Environment variables that are set but wrong: start-up stops with this message. */
@@ -250,6 +283,8 @@ export interface ChannelDefinition<C extends Record<string, unknown> = Record<st
   supportsTyping: boolean;
   /** Conversations keyed by thread (a group chat) rather than by contact. */
   threaded: boolean;
+  /** Per inbox, when its settings decide (a Telegram bot that serves groups); else `threaded`. */
+  threadedFor?(settings: Readonly<Record<string, unknown>>): boolean;
   /** The credentials document (zod): validated on save, stored encrypted, never returned. */
   credentials: z.ZodType<C>;
   /** Keys of `settings` in the API that are credentials (write-only). */

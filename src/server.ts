@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
+import { telegramChannel } from '../channels/telegram/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -24,6 +26,7 @@ import { SNOOZE_JOB } from './conversations/conversation.service';
 import { EscalationService } from './complaints/escalation.service';
 import { ContactRepository } from './contacts/contact.repository';
 import { ContactService } from './contacts/contact.service';
+import { ContactLinkService } from './contacts/contact-link.service';
 import { UserService } from './admin/user.service';
 import { TeamService } from './admin/team.service';
 import { CannedService } from './admin/canned.service';
@@ -173,7 +176,11 @@ export async function startServer(
   };
   // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
   const definitions = new Map<string, ChannelDefinition>();
-  for (const d of [webchatChannel(webchatTransport), ...(options.channels ?? [])])
+  // Links an agent makes for a contact (Telegram deep links) are signed with a key derived from
+  // the server's secret key: every instance sharing the key shares it.
+  const linkSecret = createHmac('sha256', secretKey.key).update('link-tokens').digest('base64url');
+  const telegram = telegramChannel({ apiRoot: config.TELEGRAM_API_ROOT, linkSecret, logger });
+  for (const d of [webchatChannel(webchatTransport), telegram, ...(options.channels ?? [])])
     definitions.set(d.kind, d);
   const host = new ChannelHost(
     [...definitions.values()],
@@ -227,11 +234,13 @@ export async function startServer(
     new IngestBatcher(db),
     { maxMediaBytes: config.MEDIA_MAX_BYTES },
   );
+  const links = new ContactLinkService(uow, contactRepo, inboxRepo, host, access, linkSecret);
   const inbound = new InboundProcessor(
     ingest,
     messageService,
     contacts,
     health,
+    links,
     failedIngests,
     logger,
   );
@@ -333,7 +342,7 @@ export async function startServer(
       requireAuth,
       protectedRoutes: [
         conversationRoutes(conversations, escalations),
-        contactRoutes({ contacts, search, attachments }),
+        contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
       ],
       webhooks: webhookRouter({

@@ -4,7 +4,15 @@ import { items, op, ref, type Json } from './openapi-kit';
 import type { ContactService } from '../contacts/contact.service';
 import type { SearchService } from '../search/search.service';
 import type { AttachmentService } from '../attachments/attachment.service';
-import { contactPatch, contactsQuery, idParam, searchQuery, uploadQuery } from './schemas';
+import type { ContactLinkService } from '../contacts/contact-link.service';
+import {
+  contactLinkBody,
+  contactPatch,
+  contactsQuery,
+  idParam,
+  searchQuery,
+  uploadQuery,
+} from './schemas';
 import { parse, principalOf } from './http';
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -13,6 +21,7 @@ export function contactRoutes(deps: {
   contacts: ContactService;
   search: SearchService;
   attachments: AttachmentService;
+  links: ContactLinkService;
 }): Router {
   const router = Router();
 
@@ -31,6 +40,15 @@ export function contactRoutes(deps: {
   router.get('/contacts/:id/conversations', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json({ items: await deps.contacts.conversations(principalOf(req), id) });
+  });
+
+  // A Telegram deep link that attaches the Telegram account that opens it to this contact.
+  router.post('/contacts/:id/telegram-link', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const { inboxId } = parse(contactLinkBody, req.body ?? {});
+    res
+      .status(201)
+      .json(await deps.links.create(principalOf(req), id, { channel: 'telegram', inboxId }));
   });
 
   router.get('/search', async (req, res) => {
@@ -96,6 +114,30 @@ export const contactPaths: Record<string, Json> = {
       body: schemas.contactPatch,
       response: [200, 'contact', ref('Contact')],
     }),
+  },
+  '/contacts/{id}/telegram-link': {
+    post: op(
+      'A Telegram deep link (t.me/<bot>?start=…) for this contact: the Telegram account that ' +
+        'opens it is attached to the contact. Signed, single use, valid 7 days. `inboxId` ' +
+        'picks the bot (default: the first Telegram inbox)',
+      {
+        path: true,
+        body: schemas.contactLinkBody,
+        response: [
+          201,
+          'the link',
+          {
+            type: 'object',
+            required: ['url', 'inboxId', 'expiresAt'],
+            properties: {
+              url: { type: 'string', format: 'uri' },
+              inboxId: { type: 'string', format: 'uuid' },
+              expiresAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        ],
+      },
+    ),
   },
   '/contacts/{id}/conversations': {
     get: op("The contact's conversations on every channel", {

@@ -167,4 +167,6 @@ export const cannedBody = z
   })
   .strict();
 
+export const contactLinkBody = z.object({ inboxId: uuid.optional() }).strict();
+
 export const uploadQuery = z.object({ fileName: z.string().trim().min(1).max(255) }).strict();

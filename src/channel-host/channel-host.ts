@@ -153,6 +153,13 @@ export class ChannelHost {
           channel: inbox.channel,
           settings: inbox.settings,
           publicUrl: this.publicUrl,
+          ...(definition.webhook
+            ? {
+                webhookUrl: [this.publicUrl, 'webhooks', definition.webhook.provider]
+                  .concat(inbox.source === 'env' ? [] : [inbox.id])
+                  .join('/'),
+              }
+            : {}),
         },
         credentials,
       );

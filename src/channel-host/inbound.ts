@@ -1,5 +1,6 @@
 import type { ParsedEvent } from '../../channels/types';
 import type { ContactService } from '../contacts/contact.service';
+import type { ContactLinkService } from '../contacts/contact-link.service';
 import type { MessageService } from '../conversations/message.service';
 import type { IngestResult, IngestService } from '../ingest/ingest.service';
 import type { Logger } from '../logger';
@@ -29,6 +30,7 @@ export class InboundProcessor {
     private readonly messages: MessageService,
     private readonly contacts: ContactService,
     private readonly health: HealthTracker,
+    private readonly links: ContactLinkService,
     private readonly failed: FailedIngestRepository,
     private readonly logger: Logger,
   ) {}
@@ -78,7 +80,8 @@ export class InboundProcessor {
   }
 
   private async applyOnce(live: LiveInbox, event: ParsedEvent): Promise<ProcessedEvent> {
-    const inbox = { ...live.inbox, threaded: live.definition.threaded };
+    const threaded = live.definition.threadedFor?.(live.inbox.settings) ?? live.definition.threaded;
+    const inbox = { ...live.inbox, threaded };
     switch (event.type) {
       case 'message': {
         const ingested = await this.ingest.ingest(inbox, event.message);
@@ -93,6 +96,9 @@ export class InboundProcessor {
         return { event };
       case 'identity':
         await this.contacts.setIdentityState(event.identity, event.state, event.reason);
+        return { event };
+      case 'link':
+        await this.links.redeem(inbox.id, event.token, event.identity);
         return { event };
     }
   }

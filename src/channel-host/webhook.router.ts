@@ -28,6 +28,10 @@ export function webhookRouter(deps: {
 }): Router {
   const router = Router();
   const refusedFrom = new Set<string>();
+  // The env inbox of each kind, by id: looked up once, not once per webhook call (a busy bot
+  // posts hundreds a second). Forgotten whenever an inbox changes.
+  const envInboxes = new Map<string, string | null>();
+  deps.host.onChange(() => envInboxes.clear());
   router.use(express.raw({ type: () => true, limit: MAX_BODY }));
 
   const handle = async (req: Request, res: Response) => {
@@ -37,7 +41,7 @@ export function webhookRouter(deps: {
     );
     const inboxId = segments[0] && UUID.test(segments[0]) ? segments.shift() : undefined;
     const subPath = segments.join('/');
-    const live = await findInbox(deps, provider, subPath, inboxId);
+    const live = await findInbox(deps, provider, subPath, inboxId, envInboxes);
     if (!live?.instance.parse)
       throw new AppError(404, 'not_found', `no ${provider} inbox answers this webhook`);
     const request = toWebhookRequest(req, subPath, deps.publicUrl);
@@ -103,6 +107,7 @@ async function findInbox(
   provider: string,
   subPath: string,
   inboxId: string | undefined,
+  envInboxes: Map<string, string | null>,
 ): Promise<LiveInbox | undefined> {
   const kinds = deps.host
     .allDefinitions()
@@ -116,8 +121,12 @@ async function findInbox(
     return live && kinds.some((k) => k.kind === live.inbox.channel) ? live : undefined;
   }
   for (const definition of kinds) {
-    const row = await deps.inboxes.envInbox(definition.kind);
-    if (row) return deps.host.get(row.id);
+    let id = envInboxes.get(definition.kind);
+    if (id === undefined) {
+      id = (await deps.inboxes.envInbox(definition.kind))?.id ?? null;
+      envInboxes.set(definition.kind, id);
+    }
+    if (id) return deps.host.get(id);
   }
   return undefined;
 }

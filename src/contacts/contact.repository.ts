@@ -133,6 +133,29 @@ export class ContactRepository {
     return added.length > 0;
   }
 
+  /**
+   * Attaches an identity to a contact: added when new, moved when another contact had it.
+   * Returns the contact that had it before (null when it was new or already this contact's).
+   */
+  async attachIdentity(
+    tx: Executor,
+    contactId: string,
+    identity: { kind: IdentityKind; value: string },
+  ): Promise<{ changed: boolean; previousOwner: string | null }> {
+    if (await this.addIdentity(tx, contactId, identity))
+      return { changed: true, previousOwner: null };
+    const [row] = await tx
+      .select({ id: contactIdentities.id, contactId: contactIdentities.contactId })
+      .from(contactIdentities)
+      .where(
+        and(eq(contactIdentities.kind, identity.kind), eq(contactIdentities.value, identity.value)),
+      )
+      .for('update');
+    if (!row || row.contactId === contactId) return { changed: false, previousOwner: null };
+    await tx.update(contactIdentities).set({ contactId }).where(eq(contactIdentities.id, row.id));
+    return { changed: true, previousOwner: row.contactId };
+  }
+
   /** The contact behind an identity, if any. */
   async byIdentity(
     identity: { kind: IdentityKind; value: string },

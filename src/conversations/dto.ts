@@ -106,6 +106,8 @@ export interface MessageDto {
   failureReason: string | null;
   attachments: AttachmentDto[];
   editedAt: string | null;
+  /** The earlier message this one answers, as the channel quoted it (a Telegram reply). */
+  replyTo: { text: string; author: string | null } | null;
   createdAt: string;
 }
 
@@ -212,8 +214,17 @@ export function toMessageDto(
     failureReason: row.failureReason,
     attachments: attachments.map(toAttachmentDto),
     editedAt: iso(row.editedAt),
+    replyTo: quoteOf(row.meta['replyTo']),
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** `meta.replyTo` as channels store it ({text, author}), or null. */
+function quoteOf(value: unknown): MessageDto['replyTo'] {
+  if (!value || typeof value !== 'object' || !('text' in value)) return null;
+  const text = typeof value.text === 'string' ? value.text : '';
+  const author = 'author' in value && typeof value.author === 'string' ? value.author : null;
+  return text || author ? { text, author } : null;
 }
 
 /** The list preview: one line, bounded, whatever the channel sent. */

@@ -49,6 +49,8 @@ export interface InboxSummaryDto {
   channel: ChannelKind;
   enabled: boolean;
   botEnabled: boolean;
+  /** What customers know the inbox as, when its channel reported it (a bot's @username). */
+  address: string | null;
 }
 
 export interface InboxInput {
@@ -83,7 +85,9 @@ export class InboxService {
     const rows = await this.repo.all();
     if (principal.role === 'admin') return this.dtos(rows);
     const scope = await this.access.inboxScope(principal);
-    return rows.filter((r) => scope === 'all' || scope.includes(r.id)).map(summary);
+    return rows
+      .filter((r) => scope === 'all' || scope.includes(r.id))
+      .map((r) => summary(r, this.health.view(r.id, r.health)));
   }
 
   async get(principal: Principal, id: string): Promise<InboxDto> {
@@ -288,7 +292,7 @@ export class InboxService {
       const set = r.credentials ? Object.keys(this.host.credentialsOf(r)).sort() : [];
       const webhook = definition?.webhook;
       return {
-        ...summary(r),
+        ...summary(r, this.health.view(r.id, r.health)),
         settings: { ...r.settings, ...Object.fromEntries(set.map((k) => [k, MASK])) },
         credentialsSet: set,
         routingKey: r.routingKey,
@@ -307,12 +311,14 @@ export class InboxService {
   }
 }
 
-function summary(r: InboxRow): InboxSummaryDto {
+function summary(r: InboxRow, health: InboxHealth): InboxSummaryDto {
+  const address = health.detail?.['address'];
   return {
     id: r.id,
     name: r.name,
     channel: r.channel,
     enabled: r.enabled,
     botEnabled: r.botEnabled,
+    address: typeof address === 'string' ? address : null,
   };
 }

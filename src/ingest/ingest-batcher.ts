@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { queryRows } from '../db/rows';
 
-/** The argument of ingest_message() (migration 0002): one inbound message, as JSON. */
+/** The argument of ingest_message() (migrations 0002, 0003): one inbound message, as JSON. */
 export interface IngestCall {
   inbox: string;
   channel: string;
@@ -13,6 +13,12 @@ export interface IngestCall {
 
 export type IngestOutcome =
   | { outcome: 'duplicate'; message_id?: string }
+  | {
+      /** A later part of a message delivered in parts was added to it. */
+      outcome: 'appended';
+      message: Record<string, unknown>;
+      attachments: Record<string, unknown>[];
+    }
   | {
       outcome: 'stored';
       message: Record<string, unknown>;

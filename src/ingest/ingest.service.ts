@@ -78,6 +78,16 @@ export class IngestService {
     const result = await this.uow.statement(async (_db, emit) => {
       const outcome = await this.batcher.run(call);
       if (outcome.outcome === 'duplicate') return null;
+      if (outcome.outcome === 'appended') {
+        const row = rowFromJson(messages, outcome.message);
+        const stored = await this.findStored(inbox.id, inbound.providerMessageId);
+        if (!stored) return null;
+        const message = { ...stored.message };
+        emit('message.updated', { conversationId: row.conversationId, inboxId: inbox.id, message });
+        if (outcome.attachments.some((a) => a['fetch_state'] === 'pending'))
+          emit('jobs.enqueued', {});
+        return { ...stored, duplicate: false };
+      }
       const contact = outcome.contact;
       const fileRows = outcome.attachments.map((a) => rowFromJson(attachments, a));
       const message = toMessageDto(rowFromJson(messages, outcome.message), contact, fileRows);
@@ -114,6 +124,17 @@ export class IngestService {
         ...(inbound.sender.name !== undefined ? { name: cleanText(inbound.sender.name) } : {}),
       },
       providerMessageId: cleanText(inbound.providerMessageId),
+      ...(inbound.extraIdentities
+        ? {
+            extraIdentities: inbound.extraIdentities.map((i) => ({
+              ...i,
+              value: cleanText(i.value),
+            })),
+          }
+        : {}),
+      ...(inbound.profile?.username !== undefined
+        ? { profile: { ...inbound.profile, username: cleanText(inbound.profile.username) } }
+        : {}),
       text: cleanText(inbound.text),
       ...(inbound.html !== undefined ? { html: cleanText(inbound.html) } : {}),
       ...(inbound.subject !== undefined ? { subject: cleanText(inbound.subject) } : {}),
@@ -150,9 +171,14 @@ export class IngestService {
   ): IngestCall {
     const { kind, value } = inbound.sender;
     const name = inbound.sender.name?.trim() || identityKindInfo(kind).defaultName(value);
+    const username = inbound.profile?.username;
+    const extra = (inbound.extraIdentities ?? []).filter(
+      (i) => i.kind !== kind || i.value !== value,
+    );
     const preview = inbound.text || (files[0] ? `📎 ${String(files[0]['file_name'])}` : '');
     const listeners = this.durable.subscriptions(['message.received', 'conversation.created']);
     const meta: Record<string, unknown> = { ...inbound.meta };
+    if (inbound.part) meta['parts'] = [inbound.part.key];
     if (inbound.raw !== undefined) {
       const raw = JSON.stringify(inbound.raw);
       if (raw.length <= MAX_RAW_BYTES) meta['raw'] = inbound.raw;
@@ -164,7 +190,19 @@ export class IngestService {
       value,
       name,
       language: inbound.profile?.language ?? null,
-      contact_search: normalizeForSearch(contactSearchSource(name, [inbound.sender])),
+      contact_search: normalizeForSearch(
+        [contactSearchSource(name, [inbound.sender, ...extra]), username ?? ''].join(' ').trim(),
+      ),
+      ...(username ? { contact_attributes: { [`${kind}Username`]: username } } : {}),
+      ...(extra.length
+        ? {
+            extra_identities: extra.map((i) => ({
+              ...i,
+              search: normalizeForSearch(contactSearchSource('', [i])),
+            })),
+          }
+        : {}),
+      ...(inbound.part ? { part_key: inbound.part.key } : {}),
       start_status: inbox.botEnabled ? 'bot' : 'open',
       reopen_hours: reopenWindowHours(inbox),
       thread_key: inbound.threadKey ?? null,

@@ -18,7 +18,9 @@ let t: TestServer;
 const targets: { target: WebhookTarget; inboxId: string }[] = [];
 
 beforeAll(async () => {
-  t = await startTestServer({}, { channels: webhookTargets.flatMap((w) => w.channels) });
+  const env: Record<string, string> = {};
+  for (const target of webhookTargets) Object.assign(env, await target.prepare?.());
+  t = await startTestServer(env, { channels: webhookTargets.flatMap((w) => w.channels) });
   const admin = await login(t.url);
   for (const target of webhookTargets) targets.push({ target, inboxId: await target.setUp(admin) });
 }, 60_000);
@@ -58,19 +60,12 @@ describe(`webhooks under signed hostile payloads (seed ${seed})`, () => {
         );
         await fc.assert(
           fc.asyncProperty(body, async (raw) => {
-            const signed = target.sign(
-              `${t.url}/webhooks/${target.provider}/${inboxId}/${subPath}`,
-              raw,
-            );
-            const res = await request(
-              t.url,
-              'POST',
-              `/webhooks/${target.provider}/${inboxId}/${subPath}`,
-              {
-                raw: signed.body,
-                headers: signed.headers,
-              },
-            );
+            const path = `/webhooks/${target.provider}/${inboxId}${subPath ? `/${subPath}` : ''}`;
+            const signed = target.sign(`${t.url}${path}`, raw);
+            const res = await request(t.url, 'POST', path, {
+              raw: signed.body,
+              headers: signed.headers,
+            });
             if (res.status >= 500)
               problems.push(
                 `${res.status} ${target.kind}/${subPath}: ${signed.body.slice(0, 200)}`,

@@ -206,8 +206,25 @@ export const api = {
   deleteTeam: (id: string) => request<void>(`/teams/${id}`, { method: 'DELETE' }),
 
   inboxes: () => request<Page<Inbox>>('/inboxes'),
-  createInbox: (body: { name: string; channel: string; memberIds?: string[] }) =>
-    request<Inbox>('/inboxes', { method: 'POST', body }),
-  updateInbox: (id: string, body: { name?: string; enabled?: boolean; memberIds?: string[] }) =>
-    request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
+  createInbox: (body: {
+    name?: string;
+    channel: string;
+    memberIds?: string[];
+    settings?: Record<string, unknown>;
+  }) => request<Inbox>('/inboxes', { method: 'POST', body }),
+  inbox: (id: string) => request<Inbox>(`/inboxes/${id}`),
+  telegramLink: (contactId: string, inboxId?: string) =>
+    request<{ url: string; inboxId: string; expiresAt: string }>(
+      `/contacts/${contactId}/telegram-link`,
+      { method: 'POST', body: inboxId ? { inboxId } : {} },
+    ),
+  updateInbox: (
+    id: string,
+    body: {
+      name?: string;
+      enabled?: boolean;
+      memberIds?: string[];
+      settings?: Record<string, unknown>;
+    },
+  ) => request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
 };

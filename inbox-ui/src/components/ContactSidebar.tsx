@@ -15,6 +15,7 @@ import {
 } from '../lib/format';
 import { Avatar } from './ConversationRow';
 import { ChannelIcon, IconClose, IconPlus } from './Icons';
+import { TelegramLinkButton } from './TelegramLinkButton';
 
 interface Props {
   contact: Contact;
@@ -102,6 +103,11 @@ export function ContactSidebar({
                   <span className="identities__value" dir="ltr">
                     {id.value}
                   </span>
+                  {id.state && id.state !== 'ok' ? (
+                    <span className="identities__state" role="note">
+                      {t('contact.unreachable', { reason: id.stateReason ?? id.state })}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -189,6 +195,7 @@ export function ContactSidebar({
               {t('contact.edit')}
             </button>
           </div>
+          <TelegramLinkButton contactId={contact.id} />
         </>
       )}
 

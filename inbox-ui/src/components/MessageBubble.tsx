@@ -1,9 +1,10 @@
 import { memo } from 'react';
 import type { Channel, Message } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
-import { formatBytes, formatDateTime, formatMessageTime } from '../lib/format';
+import { formatDateTime, formatMessageTime } from '../lib/format';
+import { Attachments } from './Attachments';
 import { EmailBody } from './EmailBody';
-import { IconAlert, IconCheck, IconCheckDouble, IconClock, IconFile, IconLock } from './Icons';
+import { IconAlert, IconCheck, IconCheckDouble, IconClock, IconLock } from './Icons';
 
 interface Props {
   message: Message;
@@ -59,8 +60,6 @@ export const MessageBubble = memo(function MessageBubble({
           ? t('msg.system')
           : (m.sender?.name ?? t('msg.customer'));
   const showStatus = m.direction === 'out' && !m.private && m.senderType !== 'system';
-  const images = m.attachments.filter((a) => a.contentType.startsWith('image/'));
-  const files = m.attachments.filter((a) => !a.contentType.startsWith('image/'));
 
   return (
     <article
@@ -87,8 +86,19 @@ export const MessageBubble = memo(function MessageBubble({
         >
           {formatMessageTime(m.createdAt, locale, now)}
         </time>
+        {m.editedAt ? (
+          <span className="msg__edited" title={formatDateTime(m.editedAt, locale)}>
+            {t('msg.edited')}
+          </span>
+        ) : null}
       </div>
       <div className="msg__bubble">
+        {m.replyTo ? (
+          <blockquote className="msg__quote" dir="auto">
+            {m.replyTo.author ? <cite>{t('msg.replyTo', { name: m.replyTo.author })}</cite> : null}
+            <span>{m.replyTo.text}</span>
+          </blockquote>
+        ) : null}
         {m.subject ? (
           <p className="msg__subject" dir="auto">
             {m.subject}
@@ -100,28 +110,7 @@ export const MessageBubble = memo(function MessageBubble({
           </p>
         ) : null}
         {m.html ? <EmailBody html={m.html} /> : null}
-        {images.length ? (
-          <div className="msg__images">
-            {images.map((a) => (
-              <a key={a.id} href={a.url} target="_blank" rel="noopener noreferrer">
-                <img src={a.url} alt={a.fileName} loading="lazy" />
-              </a>
-            ))}
-          </div>
-        ) : null}
-        {files.length ? (
-          <ul className="msg__files">
-            {files.map((a) => (
-              <li key={a.id}>
-                <a href={a.url} target="_blank" rel="noopener noreferrer" download={a.fileName}>
-                  <IconFile size={16} />
-                  <span dir="auto">{a.fileName}</span>
-                  <span className="msg__file-size">{formatBytes(a.size, locale)}</span>
-                </a>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <Attachments attachments={m.attachments} />
       </div>
       {showStatus ? (
         <div className={`msg__status msg__status--${m.status}`} data-status={m.status}>

@@ -70,6 +70,7 @@ export function message(id: string, conversationId: string, patch: Partial<Messa
     status: 'received',
     failureReason: null,
     attachments: [],
+    replyTo: null,
     editedAt: null,
     createdAt: '2024-03-20T11:00:00.000Z',
     ...patch,

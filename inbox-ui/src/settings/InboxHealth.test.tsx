@@ -17,6 +17,7 @@ const failing: Inbox = {
   channel: 'telegram',
   enabled: true,
   botEnabled: false,
+  address: null,
   settings: { botToken: '••••••••' },
   credentialsSet: ['botToken'],
   health: {

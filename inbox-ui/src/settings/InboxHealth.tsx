@@ -2,29 +2,54 @@ import type { Inbox } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { formatDateTime } from '../lib/format';
 
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+
+// Detail keys a channel reports that are shown in their own words below, not as raw pairs.
+const SHOWN = new Set([
+  'mode',
+  'pendingUpdateCount',
+  'lastErrorMessage',
+  'lastErrorDate',
+  'url',
+  'address',
+]);
+
 /**
- * What admins need to know about an inbox's link to its provider: connected or failing, the
- * last error and when, the last message in, channel detail (import progress, pending updates),
- * the webhook URLs to paste into the provider's console, and which credentials are set (never
- * their values: the server does not send them).
+ * What admins need to know about an inbox's link to its provider: working or not and why (the
+ * last error and when), the last message in, what the provider itself reports (for a Telegram
+ * bot: webhook or polling, updates waiting, its last delivery error), any other channel detail
+ * (import progress), the webhook addresses to paste into the provider's console, messages that
+ * could not be stored, and which credentials are set (never their values: the server does not
+ * send them).
  */
 export function InboxHealth({ inbox }: { inbox: Inbox }) {
   const { t, locale } = useI18n();
   const health = inbox.health ?? {};
+  const detail = health.detail ?? {};
   const status = health.status ?? 'unknown';
-  const detail = Object.entries(health.detail ?? {});
+  const mode = text(detail['mode']);
+  const pending = detail['pendingUpdateCount'];
+  const providerError = text(detail['lastErrorMessage']);
+  const providerErrorAt = text(detail['lastErrorDate']);
+  const other = Object.entries(detail).filter(([k]) => !SHOWN.has(k));
   return (
-    <div className="inbox-health" data-testid="inbox-health">
-      <span
-        className={
-          status === 'connected'
-            ? 'badge badge--ok'
-            : status === 'failing'
-              ? 'badge badge--danger'
-              : 'badge'
-        }
-      >
-        {t(`settings.health.${status}`)}
+    <div className="inbox-health" data-testid="inbox-health" data-status={status}>
+      <span>
+        <span
+          className={
+            status === 'connected'
+              ? 'badge badge--ok'
+              : status === 'failing'
+                ? 'badge badge--failing badge--danger'
+                : 'badge'
+          }
+        >
+          {t(`settings.health.${status}`)}
+        </span>{' '}
+        {text(detail['address']) ? <span dir="ltr">{text(detail['address'])}</span> : null}
+        {mode === 'webhook' || mode === 'polling' ? (
+          <span className="muted"> · {t(`health.mode.${mode}`)}</span>
+        ) : null}
       </span>
       {health.lastError ? (
         <p className="inbox-health__error" role="status">
@@ -34,6 +59,17 @@ export function InboxHealth({ inbox }: { inbox: Inbox }) {
           ) : null}
         </p>
       ) : null}
+      {typeof pending === 'number' ? (
+        <p className="muted">{t('health.pending', { count: pending })}</p>
+      ) : null}
+      {providerError ? (
+        <p className="inbox-health__error">
+          {t('health.telegramError', {
+            date: providerErrorAt ? formatDateTime(providerErrorAt, locale) : '—',
+            error: providerError,
+          })}
+        </p>
+      ) : null}
       <p className="muted">
         {health.lastMessageInAt
           ? t('settings.health.lastMessageIn', {
@@ -41,9 +77,9 @@ export function InboxHealth({ inbox }: { inbox: Inbox }) {
             })
           : t('settings.health.noMessageYet')}
       </p>
-      {detail.length ? (
+      {other.length ? (
         <dl className="inbox-health__detail">
-          {detail.map(([key, value]) => (
+          {other.map(([key, value]) => (
             <div key={key}>
               <dt>{key}</dt>
               <dd>
@@ -52,6 +88,11 @@ export function InboxHealth({ inbox }: { inbox: Inbox }) {
             </div>
           ))}
         </dl>
+      ) : null}
+      {inbox.failedIngests ? (
+        <p className="inbox-health__error">
+          {t('settings.health.failedIngests', { count: inbox.failedIngests })}
+        </p>
       ) : null}
       {inbox.credentialsSet?.length ? (
         <p className="muted">

@@ -5,6 +5,7 @@ import { CHANNELS } from '../api/types';
 import { SelectField, TextField } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
 import { InboxHealth } from './InboxHealth';
+import { TelegramInboxForm } from './TelegramInboxForm';
 import { MemberPicker } from './MemberPicker';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
@@ -40,6 +41,7 @@ export function InboxesSection({
           onValue={setChannel}
         />
       </CreateCard>
+      <TelegramInboxForm run={run} />
       <RowsCard title={t('settings.inboxes')} count={inboxes.length}>
         {inboxes.map((inbox) => (
           <li key={inbox.id} className="rows__item">

@@ -509,6 +509,31 @@ export const orders = pgTable(
   ],
 );
 
+/**
+ * Signed single-use links an agent makes for a contact (a Telegram `/start` deep link): the
+ * customer who opens one has their channel identity attached to that contact. The payload
+ * carries the id and its HMAC (channels/link-token.ts); `used_at` makes it single-use.
+ */
+export const linkTokens = pgTable(
+  'link_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    /** `kind:value` of the identity that redeemed it. */
+    usedBy: text('used_by'),
+  },
+  (t) => [index('link_tokens_contact_idx').on(t.contactId)],
+);
+
 /** Audit trail: who changed what, when. Written in the same transaction as the change. */
 export const auditLog = pgTable(
   'audit_log',

@@ -5,6 +5,7 @@ import { levelKey } from '../../i18n/core';
 import { useI18n } from '../../i18n/I18nContext';
 import { ChannelIcon, IconBack, IconCheck, IconFlame, IconSidebar } from '../Icons';
 import { LabelEditor } from './LabelEditor';
+import { InboxAddress } from '../InboxAddress';
 
 interface Props {
   conv: ConversationWithContact;
@@ -52,7 +53,8 @@ export function ConversationHeader({
         <div className="conv-header__title">
           <h1 dir="auto">{contactName}</h1>
           <span className="conv-header__sub">
-            <ChannelIcon channel={conv.channel} size={14} /> {t(`channel.${conv.channel}`)}
+            <ChannelIcon channel={conv.channel} size={14} />{' '}
+            <InboxAddress inboxId={conv.inboxId} channel={conv.channel} />
             {conv.level > 0 ? (
               <span className={`badge badge--level badge--level-${conv.level}`}>
                 {t(levelKey(conv.level))}
