@@ -177,3 +177,42 @@ export type SlaPolicyRow = typeof slaPolicies.$inferSelect;
 export type SlaClockRow = typeof slaClocks.$inferSelect;
 export type RuleRow = typeof rules.$inferSelect;
 export type CategoryRow = typeof complaintCategories.$inferSelect;
+
+/** URLs admins subscribe to events; the signing secret is sealed like channel credentials. */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  events: text('events')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  secret: text('secret').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Private and loopback addresses are refused unless an admin allows them (SSRF guard). */
+  allowPrivate: boolean('allow_private').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    state: text('state').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastResponse: text('last_response'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt)],
+);
+
+export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
