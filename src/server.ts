@@ -7,6 +7,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
+import { emailChannel } from '../channels/email/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -171,8 +172,11 @@ export async function startServer(
   };
   // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
   const definitions = new Map<string, ChannelDefinition>();
-  for (const d of [webchatChannel(webchatTransport), ...(options.channels ?? [])])
-    definitions.set(d.kind, d);
+  const builtIn: ChannelDefinition[] = [
+    webchatChannel(webchatTransport),
+    emailChannel({ maxAttachmentBytes: config.MEDIA_MAX_BYTES, logger }),
+  ];
+  for (const d of [...builtIn, ...(options.channels ?? [])]) definitions.set(d.kind, d);
   const host = new ChannelHost(
     [...definitions.values()],
     inboxRepo,
