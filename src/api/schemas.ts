@@ -162,6 +162,16 @@ export const inboxBody = z
   })
   .strict();
 
+/** "Test connection" of an inbox's credentials, before saving them. */
+export const inboxTestBody = z
+  .object({
+    channel: z.enum(channelKind.enumValues),
+    settings: z.record(z.string(), z.unknown()),
+    /** An inbox being edited: its credentials sent back masked keep their stored value. */
+    inboxId: uuid.optional(),
+  })
+  .strict();
+
 export const cannedBody = z
   .object({
     shortCode: z

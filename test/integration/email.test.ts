@@ -465,5 +465,22 @@ describe('sending', () => {
     expect(res.body.error.message).toMatch(/IMAP: /);
     expect(res.body.error.message).not.toMatch(/SMTP: /);
     expect(res.body.error.message).not.toContain('not-the-password');
+
+    // "Test connection" checks both without saving anything.
+    const settings = {
+      imapUrl: mailbox.imapUrl,
+      smtpUrl: sink.smtpUrl,
+      from: 'Help <help@example.com>',
+    };
+    const ok = await admin.send('POST', '/api/v1/inboxes/test', { channel: 'email', settings });
+    expect(ok).toMatchObject({ status: 200, body: { ok: true, name: 'Help' } });
+    const bad = await admin.send<{ error: { message: string } }>('POST', '/api/v1/inboxes/test', {
+      channel: 'email',
+      settings: { ...settings, smtpUrl: sink.smtpUrl.replace('sink-password', 'wrong-one') },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/SMTP: /);
+    expect(bad.body.error.message).not.toMatch(/IMAP: /);
+    expect(bad.body.error.message).not.toContain('wrong-one');
   });
 });
