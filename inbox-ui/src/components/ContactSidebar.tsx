@@ -102,6 +102,15 @@ export function ContactSidebar({
                   <span className="identities__value" dir="ltr">
                     {id.value}
                   </span>
+                  {id.state !== 'ok' ? (
+                    <span
+                      className="badge badge--failing"
+                      title={id.stateReason ?? ''}
+                      data-testid="identity-unreachable"
+                    >
+                      {t(`contact.reach.${id.state}`)}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

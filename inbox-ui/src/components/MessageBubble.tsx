@@ -3,6 +3,7 @@ import type { Channel, Message } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { formatBytes, formatDateTime, formatMessageTime } from '../lib/format';
 import { EmailBody } from './EmailBody';
+import { EmailMessage } from './email/EmailMessage';
 import { IconAlert, IconCheck, IconCheckDouble, IconClock, IconFile, IconLock } from './Icons';
 
 interface Props {
@@ -59,8 +60,12 @@ export const MessageBubble = memo(function MessageBubble({
           ? t('msg.system')
           : (m.sender?.name ?? t('msg.customer'));
   const showStatus = m.direction === 'out' && !m.private && m.senderType !== 'system';
-  const images = m.attachments.filter((a) => a.contentType.startsWith('image/'));
-  const files = m.attachments.filter((a) => !a.contentType.startsWith('image/'));
+  // An e-mail's inline images are shown in its HTML, not again below it.
+  const listed = m.attachments.filter(
+    (a) => !(m.email && a.contentId && m.html?.includes(`cid:${a.contentId}`)),
+  );
+  const images = listed.filter((a) => a.contentType.startsWith('image/'));
+  const files = listed.filter((a) => !a.contentType.startsWith('image/'));
 
   return (
     <article
@@ -89,17 +94,23 @@ export const MessageBubble = memo(function MessageBubble({
         </time>
       </div>
       <div className="msg__bubble">
-        {m.subject ? (
-          <p className="msg__subject" dir="auto">
-            {m.subject}
-          </p>
-        ) : null}
-        {m.text ? (
-          <p className="msg__text" dir="auto">
-            {m.text}
-          </p>
-        ) : null}
-        {m.html ? <EmailBody html={m.html} /> : null}
+        {m.email ? (
+          <EmailMessage message={m} />
+        ) : (
+          <>
+            {m.subject ? (
+              <p className="msg__subject" dir="auto">
+                {m.subject}
+              </p>
+            ) : null}
+            {m.text ? (
+              <p className="msg__text" dir="auto">
+                {m.text}
+              </p>
+            ) : null}
+            {m.html ? <EmailBody html={m.html} /> : null}
+          </>
+        )}
         {images.length ? (
           <div className="msg__images">
             {images.map((a) => (

@@ -5,6 +5,8 @@ import { CHANNELS } from '../api/types';
 import { SelectField, TextField } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
 import { MemberPicker } from './MemberPicker';
+import { EmailInboxForm } from './EmailInboxForm';
+import { InboxHealth } from './InboxHealth';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
 
@@ -39,6 +41,7 @@ export function InboxesSection({
           onValue={setChannel}
         />
       </CreateCard>
+      <EmailInboxForm run={run} />
       <RowsCard title={t('settings.inboxes')} count={inboxes.length}>
         {inboxes.map((inbox) => (
           <li key={inbox.id} className="rows__item">
@@ -51,6 +54,7 @@ export function InboxesSection({
               <span className="muted">
                 {t('settings.membersCount', { count: inbox.memberIds?.length ?? 0 })}
               </span>
+              <InboxHealth inbox={inbox} />
             </div>
             <div className="rows__actions">
               <RowButton onClick={() => setEditing(editing === inbox.id ? null : inbox.id)}>
