@@ -33,6 +33,20 @@ export interface ImapReceiverOptions {
   /** IDLE is restarted this often (servers drop an IDLE after 30 min). */
   idleRestartMs?: number;
   connectTimeoutMs?: number;
+  /** After the server reports new mail, wait this long for more before fetching. */
+  settleMs?: number;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -142,6 +156,9 @@ export class ImapReceiver implements ChannelReceiver {
         await Promise.race([idle, new Promise<void>((resolve) => (wake = resolve))]);
         wake = undefined;
         check();
+        // Mail often comes in bursts: a short pause gathers it into one batch instead of one
+        // fetch (and one commit) per message, and keeps out of the way of whoever is delivering.
+        if (news) await pause(this.opts.settleMs ?? 200, ctx.signal);
       }
     } catch (err) {
       if (ctx.signal.aborted) return;
