@@ -136,7 +136,8 @@ export class ImapReceiver implements ChannelReceiver {
           lastUid: 0,
           initial: {
             since: new Date(Date.now() - this.opts.firstSyncDays * DAY).toISOString(),
-            until: Number(box.uidNext) - 1,
+            // Servers always send UIDNEXT; without it, everything there is counts as the window.
+            until: (Number(box.uidNext) || 0xffffffff) - 1,
           },
         };
         await ctx.saveState({ ...cursor });
