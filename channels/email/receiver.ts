@@ -136,8 +136,8 @@ export class ImapReceiver implements ChannelReceiver {
           lastUid: 0,
           initial: {
             since: new Date(Date.now() - this.opts.firstSyncDays * DAY).toISOString(),
-            // Servers always send UIDNEXT; without it, everything there is counts as the window.
-            until: (Number(box.uidNext) || 0xffffffff) - 1,
+            // Servers send UIDNEXT; without it (0), the window is whatever the search finds.
+            until: Math.max(0, (Number(box.uidNext) || 1) - 1),
           },
         };
         await ctx.saveState({ ...cursor });
@@ -184,7 +184,8 @@ export class ImapReceiver implements ChannelReceiver {
   ): Promise<ImapCursor> {
     const initial = cursor.initial!;
     const found = await client.search({ since: new Date(initial.since) }, { uid: true });
-    const all = (found || []).filter((uid) => uid <= initial.until).sort((a, b) => a - b);
+    const limit = initial.until > 0 ? initial.until : Number.MAX_SAFE_INTEGER;
+    const all = (found || []).filter((uid) => uid <= limit).sort((a, b) => a - b);
     const total = all.length;
     let imported = all.filter((uid) => uid <= cursor.lastUid).length;
     const pending = all.filter((uid) => uid > cursor.lastUid);
