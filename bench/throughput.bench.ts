@@ -127,7 +127,7 @@ export function cleanUp(): Promise<void> {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -181,7 +181,7 @@ function relay(stream: NodeJS.ReadableStream | null, prefix: string, maxLines = 
 // CPU use from /proc (Linux): per process and for the whole machine, in clock ticks.
 export const CLOCK_TICKS = 100;
 
-function processTicks(pid: number | undefined): number {
+export function processTicks(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -194,7 +194,7 @@ function processTicks(pid: number | undefined): number {
 }
 
 /** All local processes with this command name (PostgreSQL backends, WAL writer, …). */
-function commandTicks(command: string): number {
+export function commandTicks(command: string): number {
   let total = 0;
   let entries: string[];
   try {

@@ -18,6 +18,8 @@ export interface InboundAttachment {
   ref?: MediaRef;
   /** Size announced by the provider, when known (checked against the limit before fetching). */
   size?: number;
+  /** Content-ID of an inline part (e-mail `cid:` images), so the app can show it in place. */
+  contentId?: string;
 }
 
 /** A channel's own handle on a remote file. Opaque to everything but that channel. */
@@ -28,8 +30,26 @@ export interface InboundMessage {
   sender: { kind: IdentityKind; value: string; name?: string };
   /** Provider id of the message: the same message delivered twice carries the same id. */
   providerMessageId: string;
-  /** Channel thread (e-mail thread root, Telegram group chat id); absent = one thread per contact. */
+  /** Channel thread (e-mail subject key, Telegram group chat id); absent = one thread per contact. */
   threadKey?: string;
+  /**
+   * The id other messages use to refer to this one, when it is not `providerMessageId` (e-mail:
+   * the Message-ID; the provider id adds a content fingerprint for senders that reuse one).
+   */
+  externalId?: string;
+  /**
+   * Threading by reference (e-mail), instead of the contact's latest conversation: in this
+   * order, a conversation of the same contact holding one of `references` (external ids of
+   * inbound messages, provider ids of outbound ones, nearest first); one of `conversationIds`
+   * (reply tokens) of the same contact; the contact's conversation with the same `threadKey`
+   * active within `windowDays`; else a new conversation. Another contact's conversation never
+   * takes the message.
+   */
+  thread?: { references: string[]; conversationIds: string[]; windowDays: number };
+  /** `channelRef` updates the conversation's on every message (a shallow merge), not only the first. */
+  mergeChannelRef?: boolean;
+  /** Other people on the message (e-mail CC): each becomes an identity of a contact of its own. */
+  participants?: { kind: IdentityKind; value: string; name?: string }[];
   subject?: string;
   text: string;
   html?: string;
@@ -149,6 +169,8 @@ export interface OutboundMessage {
   /** Bot menus: buttons rendered natively where the channel has them. */
   buttons?: { label: string; value: string }[];
   meta?: Record<string, unknown>;
+  /** Who wrote it (the agent's name), for channels that show a sender's name. */
+  senderName?: string | null;
   createdAt: Date;
 }
 

@@ -9,6 +9,7 @@ import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
 import { telegramChannel } from '../channels/telegram/definition';
+import { emailChannel } from '../channels/email/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -179,9 +180,12 @@ export async function startServer(
   // Links an agent makes for a contact (Telegram deep links) are signed with a key derived from
   // the server's secret key: every instance sharing the key shares it.
   const linkSecret = createHmac('sha256', secretKey.key).update('link-tokens').digest('base64url');
-  const telegram = telegramChannel({ apiRoot: config.TELEGRAM_API_ROOT, linkSecret, logger });
-  for (const d of [webchatChannel(webchatTransport), telegram, ...(options.channels ?? [])])
-    definitions.set(d.kind, d);
+  const builtIn: ChannelDefinition[] = [
+    webchatChannel(webchatTransport),
+    telegramChannel({ apiRoot: config.TELEGRAM_API_ROOT, linkSecret, logger }),
+    emailChannel({ maxAttachmentBytes: config.MEDIA_MAX_BYTES, logger }),
+  ];
+  for (const d of [...builtIn, ...(options.channels ?? [])]) definitions.set(d.kind, d);
   const host = new ChannelHost(
     [...definitions.values()],
     inboxRepo,

@@ -11,6 +11,7 @@ import {
   failedParams,
   idParam,
   inboxBody,
+  inboxTestBody,
   teamBody,
   userCreate,
   userPatch,
@@ -64,6 +65,9 @@ export function adminRoutes(admin: {
     res
       .status(201)
       .json(await admin.inboxes.save(principalOf(req), null, parse(inboxBody, req.body)));
+  });
+  router.post('/inboxes/test', async (req, res) => {
+    res.json(await admin.inboxes.test(principalOf(req), parse(inboxTestBody, req.body)));
   });
   router.get('/inboxes/:id', async (req, res) => {
     const { id } = parse(idParam, req.params);
@@ -151,6 +155,24 @@ export const adminPaths: Record<string, Json> = {
       body: schemas.inboxBody,
       response: [201, 'inbox', ref('Inbox')],
     }),
+  },
+  '/inboxes/test': {
+    post: op(
+      'Test an inbox’s credentials with its provider without saving them (admin): an e-mail ' +
+        'inbox logs in to IMAP (opening the mailbox) and SMTP; 400 credentials_rejected says ' +
+        'which failed and why',
+      {
+        body: schemas.inboxTestBody,
+        response: [
+          200,
+          'the provider accepted them',
+          {
+            type: 'object',
+            properties: { ok: { const: true }, name: { type: 'string' } },
+          },
+        ],
+      },
+    ),
   },
   '/inboxes/{id}': {
     get: op('One inbox with its health and webhook URLs (admin)', {

@@ -4,6 +4,11 @@ import { contactPaths } from './contacts.controller';
 import { conversationPaths } from './conversations.controller';
 import { ref, refOrNull, type Json } from './openapi-kit';
 
+const refOrNullAddress = () => ({
+  type: 'object',
+  properties: { address: { type: 'string' }, name: { type: 'string' } },
+});
+
 /** OpenAPI 3.1 for /api/v1: shared shapes here, each controller's paths beside its routes. */
 export function openApiDocument(publicUrl: string): Json {
   return {
@@ -84,6 +89,47 @@ export function openApiDocument(publicUrl: string): Json {
               description: 'set when the customer edited the message on their side',
             },
             createdAt: { type: 'string', format: 'date-time' },
+            email: {
+              type: 'object',
+              description:
+                'e-mail messages: `text` is the new part of a reply; `fullText` the whole text ' +
+                'with the quoted history ("show quoted"); `recipients` when only the first ' +
+                '`kept` of To and CC were kept; outbound: the To/CC/BCC/subject the agent chose',
+              properties: {
+                subject: { type: ['string', 'null'] },
+                from: refOrNullAddress(),
+                to: { type: 'array', items: refOrNullAddress() },
+                cc: { type: 'array', items: refOrNullAddress() },
+                bcc: { type: 'array', items: refOrNullAddress() },
+                fullText: { type: 'string' },
+                recipients: {
+                  type: 'object',
+                  properties: {
+                    to: { type: 'integer' },
+                    cc: { type: 'integer' },
+                    kept: { type: 'integer' },
+                  },
+                },
+                problem: { type: 'string', description: 'what could not be read (malformed MIME)' },
+                replyAll: { type: 'boolean' },
+              },
+            },
+            autoReply: {
+              type: 'boolean',
+              description:
+                'sent by a machine (out-of-office, Auto-Submitted, Precedence: bulk, a delivery ' +
+                'report): the bot and automation rules never answer it',
+            },
+            bounce: {
+              type: 'object',
+              description: 'a delivery report: the address that failed and why',
+              properties: {
+                recipient: { type: 'string' },
+                status: { type: 'string', description: 'enhanced status code, e.g. 5.1.1' },
+                hard: { type: 'boolean', description: 'permanent: the address is undeliverable' },
+                diagnostic: { type: 'string' },
+              },
+            },
           },
         },
         Attachment: {
@@ -99,6 +145,10 @@ export function openApiDocument(publicUrl: string): Json {
               description: 'pending while a job fetches the file from the provider',
             },
             error: { type: ['string', 'null'] },
+            contentId: {
+              type: 'string',
+              description: 'an inline part: the e-mail HTML shows it where it says cid:<contentId>',
+            },
           },
         },
         Contact: {

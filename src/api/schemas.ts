@@ -70,11 +70,26 @@ export const escalateBody = z
   })
   .strict();
 
+const emailAddress = z.string().trim().toLowerCase().email('must be an e-mail address').max(320);
+
+/** E-mail conversations: who the reply goes to and its subject (defaults: the thread's). */
+export const emailReply = z
+  .object({
+    to: z.array(emailAddress).max(50).optional(),
+    cc: z.array(emailAddress).max(50).optional(),
+    bcc: z.array(emailAddress).max(50).optional(),
+    subject: z.string().trim().max(998).optional(),
+    /** Answer everyone on the thread (its To and CC) rather than only the customer. */
+    replyAll: z.boolean().optional(),
+  })
+  .strict();
+
 export const messageBody = z
   .object({
     text: z.string().max(20_000).default(''),
     private: z.boolean().optional(),
     attachmentIds: z.array(uuid).max(10).optional(),
+    email: emailReply.optional(),
   })
   .strict();
 
@@ -151,6 +166,16 @@ export const inboxBody = z
     /** Plain settings and the channel's credentials (write-only, see the Inbox schema). */
     settings: z.record(mapKey, z.unknown()).optional(),
     memberIds: z.array(uuid).optional(),
+  })
+  .strict();
+
+/** "Test connection" of an inbox's credentials, before saving them. */
+export const inboxTestBody = z
+  .object({
+    channel: z.enum(channelKind.enumValues),
+    settings: z.record(z.string(), z.unknown()),
+    /** An inbox being edited: its credentials sent back masked keep their stored value. */
+    inboxId: uuid.optional(),
   })
   .strict();
 

@@ -19,10 +19,12 @@ export interface ProcessedEvent {
 /**
  * Where parsed channel events land, whether they came by webhook or by a receiver: messages
  * through ingest, edits and delivery statuses onto their messages, reachability onto the
- * customer's identity. In order, each stored before the next. An event that fails twice is
- * kept as a failed ingest (with the error) and the rest go on: one poison message never blocks
- * an inbox. Only when even that record cannot be written (the database is down) does `process`
- * throw, so the provider retries or the receiver keeps its cursor.
+ * customer's identity, deep links onto profiles. In order: a run of messages (a receiver's
+ * batch) is ingested together, so the batcher makes few statements of it, each sender's in
+ * order. An event that fails twice is kept as a failed ingest (with the error) and the rest go
+ * on: one poison message never blocks an inbox. Only when even that record cannot be written
+ * (the database is down) does `process` throw, so the provider retries or the receiver keeps
+ * its cursor.
  */
 export class InboundProcessor {
   constructor(
@@ -40,33 +42,28 @@ export class InboundProcessor {
     events: ParsedEvent[],
     source: 'webhook' | 'receiver',
   ): Promise<ProcessedEvent[]> {
-    const out: ProcessedEvent[] = [];
-    for (const event of events) {
-      try {
-        out.push(await this.applyOnce(live, event));
-      } catch (first) {
-        try {
-          out.push(await this.applyOnce(live, event));
-        } catch (err) {
-          const error = (err as Error).message || String(err);
-          const failedIngestId = await this.failed
-            .record({
-              inboxId: live.inbox.id,
-              source,
-              payload: serializeEvents([event]),
-              meta: { kind: 'events', type: event.type },
-              error,
-            })
-            .catch(() => {
-              throw first;
-            });
-          this.logger.error(
-            { inboxId: live.inbox.id, failedIngestId, err },
-            'inbound event could not be stored; kept for an admin',
-          );
-          this.health.failing(live.inbox.id, `a message could not be stored: ${error}`);
-          out.push({ event, failedIngestId });
+    const out: ProcessedEvent[] = new Array(events.length);
+    for (let i = 0; i < events.length;) {
+      let end = i;
+      while (end < events.length && events[end]!.type === 'message') end++;
+      if (end > i) {
+        // A run of messages: each sender's one after the other, senders side by side.
+        const bySender = new Map<string, number[]>();
+        for (let n = i; n < end; n++) {
+          const e = events[n]!;
+          const key =
+            e.type === 'message' ? `${e.message.sender.kind}:${e.message.sender.value}` : '';
+          bySender.set(key, [...(bySender.get(key) ?? []), n]);
         }
+        await Promise.all(
+          [...bySender.values()].map(async (indexes) => {
+            for (const n of indexes) out[n] = await this.safely(live, events[n]!, source);
+          }),
+        );
+        i = end;
+      } else {
+        out[i] = await this.safely(live, events[i]!, source);
+        i++;
       }
     }
     return out;
@@ -77,6 +74,40 @@ export class InboundProcessor {
     const out: ProcessedEvent[] = [];
     for (const event of events) out.push(await this.applyOnce(live, event));
     return out;
+  }
+
+  /** Once, once more, then kept as a failed ingest. */
+  private async safely(
+    live: LiveInbox,
+    event: ParsedEvent,
+    source: 'webhook' | 'receiver',
+  ): Promise<ProcessedEvent> {
+    try {
+      return await this.applyOnce(live, event);
+    } catch (first) {
+      try {
+        return await this.applyOnce(live, event);
+      } catch (err) {
+        const error = (err as Error).message || String(err);
+        const failedIngestId = await this.failed
+          .record({
+            inboxId: live.inbox.id,
+            source,
+            payload: serializeEvents([event]),
+            meta: { kind: 'events', type: event.type },
+            error,
+          })
+          .catch(() => {
+            throw first;
+          });
+        this.logger.error(
+          { inboxId: live.inbox.id, failedIngestId, err },
+          'inbound event could not be stored; kept for an admin',
+        );
+        this.health.failing(live.inbox.id, `a message could not be stored: ${error}`);
+        return { event, failedIngestId };
+      }
+    }
   }
 
   private async applyOnce(live: LiveInbox, event: ParsedEvent): Promise<ProcessedEvent> {

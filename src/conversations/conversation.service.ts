@@ -191,13 +191,21 @@ export class ConversationService {
   async reply(
     principal: Principal,
     id: string,
-    input: { text: string; private?: boolean | undefined; attachmentIds?: string[] | undefined },
+    input: {
+      text: string;
+      private?: boolean | undefined;
+      attachmentIds?: string[] | undefined;
+      email?: EmailReplyInput | undefined;
+    },
   ): Promise<MessageDto> {
+    const { email, ...rest } = input;
     return this.uow.run(async (tx, emit, publish) => {
       const row = await this.lockVisible(tx, principal, id);
       return this.messageService.post(tx, emit, publish, row, {
         sender: { type: 'user', id: principal.id },
-        ...input,
+        ...rest,
+        // The agent's choices for an e-mail reply, read by the channel when it sends.
+        ...(email && !rest.private ? { meta: { email: emailReplyMeta(email) } } : {}),
       });
     });
   }
@@ -209,4 +217,24 @@ export class ConversationService {
       throw notFound('conversation');
     return row;
   }
+}
+
+export interface EmailReplyInput {
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
+  bcc?: string[] | undefined;
+  subject?: string | undefined;
+  replyAll?: boolean | undefined;
+}
+
+/** The composer's e-mail fields as a message keeps them (`meta.email`, addresses as objects). */
+function emailReplyMeta(input: EmailReplyInput): Record<string, unknown> {
+  const list = (v: string[] | undefined) => v?.map((address) => ({ address }));
+  return {
+    ...(input.to ? { to: list(input.to) } : {}),
+    ...(input.cc ? { cc: list(input.cc) } : {}),
+    ...(input.bcc ? { bcc: list(input.bcc) } : {}),
+    ...(input.subject ? { subject: input.subject } : {}),
+    ...(input.replyAll ? { replyAll: true } : {}),
+  };
 }

@@ -91,6 +91,39 @@ export interface AttachmentDto {
   /** `pending` while a job fetches it from the provider; `failed` or `too_large` if it could not. */
   state: AttachmentFetchState;
   error: string | null;
+  /** Content-ID of an inline part: an e-mail's HTML shows it where it says `cid:<contentId>`. */
+  contentId?: string;
+}
+
+export interface EmailAddressDto {
+  address: string;
+  name?: string;
+}
+
+/** What an e-mail adds to its message (kept in `meta`): headers, the quoted history, flags. */
+export interface MessageEmailDto {
+  subject: string | null;
+  from: EmailAddressDto | null;
+  to: EmailAddressDto[];
+  cc: EmailAddressDto[];
+  /** Outbound only: the blind copies the agent chose. */
+  bcc?: EmailAddressDto[];
+  /** The whole text with the quoted history and signature, when `text` is only the new part. */
+  fullText?: string;
+  /** How many recipients there were, when more than `kept` of each were kept. */
+  recipients?: { to: number; cc: number; kept: number };
+  /** What could not be read (malformed MIME). */
+  problem?: string;
+  /** Outbound only: the agent answered everyone on the thread. */
+  replyAll?: boolean;
+}
+
+/** A delivery report: the recipient that failed and why. */
+export interface BounceDto {
+  recipient: string;
+  status: string;
+  hard: boolean;
+  diagnostic?: string;
 }
 
 export interface MessageDto {
@@ -109,6 +142,11 @@ export interface MessageDto {
   /** The earlier message this one answers, as the channel quoted it (a Telegram reply). */
   replyTo: { text: string; author: string | null } | null;
   createdAt: string;
+  /** E-mail messages: subject, From/To/CC, the full text behind "show quoted". */
+  email?: MessageEmailDto;
+  /** Sent by a machine (out-of-office, delivery report): never answered by the bot or a rule. */
+  autoReply?: boolean;
+  bounce?: BounceDto;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -193,6 +231,7 @@ export function toAttachmentDto(row: AttachmentRow): AttachmentDto {
     url: `/api/v1/attachments/${row.id}`,
     state: row.fetchState,
     error: row.fetchError,
+    ...(row.contentId ? { contentId: row.contentId } : {}),
   };
 }
 
@@ -216,6 +255,7 @@ export function toMessageDto(
     editedAt: iso(row.editedAt),
     replyTo: quoteOf(row.meta['replyTo']),
     createdAt: row.createdAt.toISOString(),
+    ...emailFields(row.meta),
   };
 }
 
@@ -225,6 +265,56 @@ function quoteOf(value: unknown): MessageDto['replyTo'] {
   const text = typeof value.text === 'string' ? value.text : '';
   const author = 'author' in value && typeof value.author === 'string' ? value.author : null;
   return text || author ? { text, author } : null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function addressOf(v: unknown): EmailAddressDto | null {
+  if (typeof v === 'string') return { address: v };
+  if (!isRecord(v) || typeof v['address'] !== 'string') return null;
+  return { address: v['address'], ...(typeof v['name'] === 'string' ? { name: v['name'] } : {}) };
+}
+
+const addressList = (v: unknown): EmailAddressDto[] =>
+  Array.isArray(v) ? v.map(addressOf).filter((a): a is EmailAddressDto => a !== null) : [];
+
+/** The e-mail parts of a message's meta, read defensively (meta is a channel's free-form JSON). */
+function emailFields(meta: Record<string, unknown>): Partial<MessageDto> {
+  const out: Partial<MessageDto> = {};
+  const e = meta['email'];
+  if (isRecord(e)) {
+    const recipients = e['recipients'];
+    out.email = {
+      subject: typeof e['subject'] === 'string' ? e['subject'] : null,
+      from: addressOf(e['from']),
+      to: addressList(e['to']),
+      cc: addressList(e['cc']),
+      ...(Array.isArray(e['bcc']) ? { bcc: addressList(e['bcc']) } : {}),
+      ...(typeof e['fullText'] === 'string' ? { fullText: e['fullText'] } : {}),
+      ...(isRecord(recipients)
+        ? {
+            recipients: {
+              to: Number(recipients['to']) || 0,
+              cc: Number(recipients['cc']) || 0,
+              kept: Number(recipients['kept']) || 0,
+            },
+          }
+        : {}),
+      ...(typeof e['problem'] === 'string' ? { problem: e['problem'] } : {}),
+      ...(e['replyAll'] === true ? { replyAll: true } : {}),
+    };
+  }
+  if (meta['autoReply'] === true) out.autoReply = true;
+  const b = meta['bounce'];
+  if (isRecord(b) && typeof b['recipient'] === 'string')
+    out.bounce = {
+      recipient: b['recipient'],
+      status: String(b['status'] ?? ''),
+      hard: b['hard'] === true,
+      ...(typeof b['diagnostic'] === 'string' ? { diagnostic: b['diagnostic'] } : {}),
+    };
+  return out;
 }
 
 /** The list preview: one line, bounded, whatever the channel sent. */

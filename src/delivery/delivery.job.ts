@@ -7,6 +7,7 @@ import {
   contactIdentities,
   conversations,
   messages,
+  users,
   type IdentityKind,
   type MessageRow,
 } from '../db/schema';
@@ -156,6 +157,10 @@ export class DeliveryJob {
       .select()
       .from(attachments)
       .where(eq(attachments.messageId, messageId));
+    const [author] =
+      row.m.senderType === 'user' && row.m.senderId
+        ? await this.db.select({ name: users.name }).from(users).where(eq(users.id, row.m.senderId))
+        : [];
     return {
       outbound: {
         messageId,
@@ -175,6 +180,7 @@ export class DeliveryJob {
             path: this.files.absolutePath(f.storagePath!),
           })),
         meta: row.m.meta,
+        senderName: author?.name ?? null,
         createdAt: row.m.createdAt,
       },
     };

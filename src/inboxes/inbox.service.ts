@@ -171,6 +171,31 @@ export class InboxService {
   }
 
   /**
+   * "Test connection": checks credentials with the provider (an e-mail inbox logs in to IMAP and
+   * SMTP) without saving anything. With `inboxId`, masked credentials keep the stored value.
+   */
+  async test(
+    principal: Principal,
+    input: {
+      channel: ChannelKind;
+      settings: Record<string, unknown>;
+      inboxId?: string | undefined;
+    },
+  ): Promise<{ ok: true; name?: string }> {
+    this.access.requireAdmin(principal);
+    const current = input.inboxId ? await this.repo.find(input.inboxId) : undefined;
+    if (input.inboxId && !current) throw notFound('inbox');
+    if (current && current.channel !== input.channel)
+      throw badRequest('channel: an inbox cannot change its channel');
+    const definition = this.host.definition(input.channel);
+    if (!definition) throw badRequest(`channel: ${input.channel} is not available on this server`);
+    const { credentials } = this.splitSettings(definition, cleanDeep(input.settings), current);
+    if (!definition.validate) return { ok: true };
+    const suggested = await this.validateWithProvider(definition, credentials);
+    return { ok: true, ...(suggested?.name ? { name: suggested.name } : {}) };
+  }
+
+  /**
    * The inbox described by environment variables (CONTRACT): created on first start, updated
    * when the variables change. Admins become its members on creation.
    */

@@ -34,6 +34,7 @@ export interface IngestResult {
 
 /** Resolved conversations come back to life when the customer writes within this window. */
 export const DEFAULT_REOPEN_HOURS = 24 * 7;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Raw provider payloads larger than this are not kept on the message. */
 const MAX_RAW_BYTES = 64 * 1024;
 
@@ -139,7 +140,31 @@ export class IngestService {
       ...(inbound.html !== undefined ? { html: cleanText(inbound.html) } : {}),
       ...(inbound.subject !== undefined ? { subject: cleanText(inbound.subject) } : {}),
       ...(inbound.threadKey !== undefined ? { threadKey: cleanText(inbound.threadKey) } : {}),
-      attachments: inbound.attachments.map((a) => ({ ...a, fileName: cleanText(a.fileName) })),
+      ...(inbound.externalId !== undefined ? { externalId: cleanText(inbound.externalId) } : {}),
+      ...(inbound.thread
+        ? {
+            thread: {
+              references: inbound.thread.references.map(cleanText),
+              // Anything but a UUID would fail the whole statement: a token that is not ours.
+              conversationIds: inbound.thread.conversationIds.filter((id) => UUID.test(id)),
+              windowDays: inbound.thread.windowDays,
+            },
+          }
+        : {}),
+      ...(inbound.participants
+        ? {
+            participants: inbound.participants.map((p) => ({
+              kind: p.kind,
+              value: cleanText(p.value),
+              ...(p.name !== undefined ? { name: cleanText(p.name) } : {}),
+            })),
+          }
+        : {}),
+      attachments: inbound.attachments.map((a) => ({
+        ...a,
+        fileName: cleanText(a.fileName),
+        ...(a.contentId !== undefined ? { contentId: cleanText(a.contentId) } : {}),
+      })),
       ...(inbound.meta ? { meta: cleanDeep(inbound.meta) } : {}),
       ...(inbound.channelRef ? { channelRef: cleanDeep(inbound.channelRef) } : {}),
       ...(inbound.raw !== undefined ? { raw: cleanDeep(inbound.raw) } : {}),
@@ -147,7 +172,11 @@ export class IngestService {
   }
 
   private async prepareFile(a: InboundMessage['attachments'][number]) {
-    const base = { file_name: a.fileName || 'file', content_type: a.contentType };
+    const base = {
+      file_name: a.fileName || 'file',
+      content_type: a.contentType,
+      ...(a.contentId ? { content_id: a.contentId } : {}),
+    };
     if (a.data) {
       if (a.data.length > this.opts.maxMediaBytes)
         return { ...base, size: a.data.length, fetch_state: 'too_large' };
@@ -206,6 +235,30 @@ export class IngestService {
       start_status: inbox.botEnabled ? 'bot' : 'open',
       reopen_hours: reopenWindowHours(inbox),
       thread_key: inbound.threadKey ?? null,
+      ...(inbound.thread
+        ? {
+            thread: {
+              references: inbound.thread.references,
+              conversation_ids: inbound.thread.conversationIds,
+              window_days: inbound.thread.windowDays,
+            },
+          }
+        : {}),
+      ...(inbound.externalId ? { external_id: inbound.externalId } : {}),
+      ...(inbound.mergeChannelRef ? { merge_channel_ref: true } : {}),
+      ...(inbound.participants?.length
+        ? {
+            participants: inbound.participants.map((p) => {
+              const who = p.name?.trim() || identityKindInfo(p.kind).defaultName(p.value);
+              return {
+                kind: p.kind,
+                value: p.value,
+                name: who,
+                search: normalizeForSearch(contactSearchSource(who, [p])),
+              };
+            }),
+          }
+        : {}),
       thread_scope: inbox.threaded ? 'thread' : 'contact',
       subject: inbound.subject ?? null,
       channel_ref: inbound.channelRef ?? null,

@@ -10,6 +10,9 @@ import { createTestStorage } from '../helpers/database';
 import type { TestStorage } from '../helpers/database';
 import { ADMIN, login, newVisitorWrites, spawnServer } from '../helpers/server';
 import type { Api, ServerProcess } from '../helpers/server';
+import { appendMessage, createMailUser } from '../helpers/mail/dovecot';
+import { loadEmailFixture } from '../helpers/mail/fixtures';
+import { startSmtpSink } from '../helpers/mail/smtp-sink';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -380,4 +383,86 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
       await page.close();
     }
   }, 60_000);
+  it('shows an e-mail thread: subject, From/To/CC, the new part and the quote behind a toggle', async () => {
+    const [mailbox, sink] = await Promise.all([createMailUser(), startSmtpSink()]);
+    try {
+      const inbox = await admin.send<{ id: string }>('POST', '/api/v1/inboxes', {
+        name: 'Support mail',
+        channel: 'email',
+        settings: {
+          imapUrl: mailbox.imapUrl,
+          smtpUrl: sink.smtpUrl,
+          from: 'Acme Support <support@example.com>',
+          signature: 'Acme Support · acme.example',
+        },
+      });
+      expect(inbox.status).toBe(201);
+      const first = [
+        'From: Alice Martin <alice.martin@example.org>',
+        'To: Acme Support <support@example.com>',
+        'Cc: Bob Martin <bob.martin@example.org>',
+        'Subject: Your order #4521',
+        `Date: ${new Date().toUTCString()}`,
+        'Message-ID: <first-4521@mail.gmail.example.com>',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Hello, my order #4521 has not arrived yet. Can you check where it is?',
+        '',
+      ].join('\r\n');
+      await appendMessage(mailbox.imapUrl, first);
+      const emailConversation = async () =>
+        (
+          await admin.get<{ items: { id: string }[] }>(
+            '/api/v1/conversations?channel=email&limit=5',
+          )
+        ).body.items[0]?.id;
+      await expect.poll(emailConversation, { timeout: 20_000 }).toBeTruthy();
+      const conversationId = (await emailConversation())!;
+      await admin.send('POST', `/api/v1/conversations/${conversationId}/messages`, {
+        text: 'Hello Alice, your order #4521 left our warehouse today. The tracking number is ZX-4521-0099.',
+        email: { replyAll: true },
+      });
+      const sent = await sink.waitFor((m) => (m.text ?? '').includes('ZX-4521-0099'), 20_000);
+      expect(sent.envelope.to.sort()).toEqual([
+        'alice.martin@example.org',
+        'bob.martin@example.org',
+      ]);
+      await appendMessage(
+        mailbox.imapUrl,
+        loadEmailFixture('reply-gmail.eml', { originalMessageId: sent.messageId! }),
+      );
+
+      await agent.setViewportSize(VIEWPORT);
+      await agent.goto(`${server.url}/#/inbox/all/c/${conversationId}`);
+      const found = agent
+        .getByTestId('thread')
+        .getByTestId('message')
+        .filter({ hasText: 'Could you check what happened?' });
+      await found.waitFor({ timeout: 30_000 });
+      // Known by its id from here on: its text changes when the quote is shown.
+      const reply = agent.locator(
+        `[data-testid="message"][data-id="${await found.getAttribute('data-id')}"]`,
+      );
+      const headers = reply.getByTestId('email-headers');
+      await expect(headers.textContent()).resolves.toContain('Re: Your order #4521');
+      await expect(headers.textContent()).resolves.toContain(
+        'Alice Martin <alice.martin@example.org>',
+      );
+      // The new part only, until the agent asks for the quote.
+      expect(await reply.locator('iframe').count()).toBe(0);
+      await reply.getByTestId('email-show-quoted').click();
+      await reply.locator('iframe.email-body__frame').waitFor();
+      const quoted = await reply.locator('iframe.email-body__frame').getAttribute('srcdoc');
+      expect(quoted).toContain('gmail_quote');
+      expect(quoted).not.toMatch(/<script|onerror|onload/i);
+      // The thread without the contact panel, so the e-mail has its width.
+      await agent.locator('body').press('i');
+      await agent.locator('.conversation--with-contact').waitFor({ state: 'detached' });
+      await agent.mouse.move(0, 0);
+      await agent.screenshot({ path: join(SCREENSHOTS, 'email-thread.png') });
+      await agent.locator('body').press('i');
+    } finally {
+      await sink.close();
+    }
+  }, 120_000);
 });

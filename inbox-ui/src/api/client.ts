@@ -15,6 +15,7 @@ import type {
   Team,
   User,
 } from './types';
+import type { EmailReply } from '../lib/emailDraft';
 
 export class ApiError extends Error {
   constructor(
@@ -160,12 +161,21 @@ export const api = {
   escalations: (id: string) => request<Page<Escalation>>(`/conversations/${id}/escalations`),
   messages: (id: string, before?: string) =>
     request<Page<Message>>(`/conversations/${id}/messages${queryString({ before, limit: 50 })}`),
-  sendMessage: (id: string, text: string, isPrivate: boolean, attachmentIds: string[]) =>
+  sendMessage: (
+    id: string,
+    text: string,
+    isPrivate: boolean,
+    attachmentIds: string[],
+    email?: EmailReply,
+  ) =>
     request<Message>(`/conversations/${id}/messages`, {
       method: 'POST',
-      body: attachmentIds.length
-        ? { text, private: isPrivate, attachmentIds }
-        : { text, private: isPrivate },
+      body: {
+        text,
+        private: isPrivate,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+        ...(email && !isPrivate ? { email } : {}),
+      },
     }),
   upload: (file: File) =>
     request<Attachment>(`/attachments${queryString({ fileName: file.name })}`, {
@@ -227,4 +237,7 @@ export const api = {
       settings?: Record<string, unknown>;
     },
   ) => request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
+  /** "Test connection": the provider checks the credentials; nothing is saved. */
+  testInbox: (body: { channel: string; settings: Record<string, unknown>; inboxId?: string }) =>
+    request<{ ok: true; name?: string }>('/inboxes/test', { method: 'POST', body }),
 };

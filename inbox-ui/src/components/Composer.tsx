@@ -7,6 +7,8 @@ import { applyCanned, cannedTrigger, fillTemplate, matchCanned } from '../lib/ca
 import type { CannedTrigger, TemplateContext } from '../lib/canned';
 import { formatBytes } from '../lib/format';
 import { IconClose, IconLock, IconPaperclip, IconSend } from './Icons';
+import { EmailComposerFields } from './email/EmailComposerFields';
+import { emailReplyOf, emptyEmailDraft, type EmailReply } from '../lib/emailDraft';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -21,7 +23,14 @@ interface Props {
   contactName: string;
   canned: CannedResponse[];
   templateContext: TemplateContext;
-  onSend: (text: string, isPrivate: boolean, attachmentIds: string[]) => Promise<void>;
+  onSend: (
+    text: string,
+    isPrivate: boolean,
+    attachmentIds: string[],
+    email?: EmailReply,
+  ) => Promise<void>;
+  /** E-mail conversations: the thread's subject, for the subject field's default. */
+  subject?: string | null;
   onTyping: (typing: boolean, isPrivate: boolean) => void;
 }
 
@@ -48,12 +57,15 @@ export function Composer({
   templateContext,
   onSend,
   onTyping,
+  subject = null,
 }: Props) {
   const { t, locale } = useI18n();
   const draft = drafts.get(conversationId);
   const [text, setText] = useState(draft?.text ?? '');
   const [mode, setMode] = useState<ComposerMode>(draft?.mode ?? 'reply');
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const [emailDraft, setEmailDraft] = useState(emptyEmailDraft);
+  const isEmailReply = channel === 'email' && mode === 'reply';
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [trigger, setTrigger] = useState<CannedTrigger | null>(null);
@@ -137,8 +149,14 @@ export function Composer({
     setSending(true);
     setError(null);
     try {
-      await onSend(body, mode === 'note', ready);
+      await onSend(
+        body,
+        mode === 'note',
+        ready,
+        isEmailReply ? emailReplyOf(emailDraft) : undefined,
+      );
       setText('');
+      setEmailDraft(emptyEmailDraft);
       setUploads([]);
       drafts.delete(conversationId);
       window.clearTimeout(typingTimer.current);
@@ -276,6 +294,15 @@ export function Composer({
             </p>
           )}
         </div>
+      ) : null}
+
+      {isEmailReply ? (
+        <EmailComposerFields
+          value={emailDraft}
+          onChange={setEmailDraft}
+          defaultTo={contactName}
+          defaultSubject={subject}
+        />
       ) : null}
 
       <textarea

@@ -103,9 +103,15 @@ export function ContactSidebar({
                   <span className="identities__value" dir="ltr">
                     {id.value}
                   </span>
-                  {id.state && id.state !== 'ok' ? (
-                    <span className="identities__state" role="note">
-                      {t('contact.unreachable', { reason: id.stateReason ?? id.state })}
+                  {id.state !== 'ok' ? (
+                    <span
+                      className="badge badge--failing"
+                      title={id.stateReason ?? ''}
+                      data-testid="identity-unreachable"
+                    >
+                      {t('contact.unreachable', {
+                        reason: id.stateReason ?? t(`contact.reach.${id.state}`),
+                      })}
                     </span>
                   ) : null}
                 </li>

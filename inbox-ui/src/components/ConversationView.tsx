@@ -144,6 +144,7 @@ export function ConversationView({
           }}
           onSend={open.send}
           onTyping={open.sendTyping}
+          subject={conv.subject}
         />
       </div>
 

@@ -1,18 +1,28 @@
 import { useMemo, useState } from 'react';
 import { useI18n } from '../i18n/I18nContext';
 import { sanitizeEmail } from '../lib/emailHtml';
+import { resolveInlineImages } from '../lib/emailInline';
 
 /**
  * An email's HTML in a sandboxed iframe: `sandbox=""` grants nothing (no scripts, no forms, no
  * same-origin access, no navigation of the app), so even HTML the sanitiser missed cannot act.
  */
-export function EmailBody({ html }: { html: string }) {
+export function EmailBody({
+  html,
+  inline,
+}: {
+  html: string;
+  /** Inline images (`cid:`) as `data:` URLs by Content-ID. */
+  inline?: Readonly<Record<string, string>>;
+}) {
   const { t } = useI18n();
   const [allowRemote, setAllowRemote] = useState(false);
   const sanitized = useMemo(
     () =>
-      typeof DOMParser === 'undefined' ? { doc: '', blocked: 0 } : sanitizeEmail(html, allowRemote),
-    [html, allowRemote],
+      typeof DOMParser === 'undefined'
+        ? { doc: '', blocked: 0 }
+        : sanitizeEmail(inline ? resolveInlineImages(html, inline) : html, allowRemote),
+    [html, inline, allowRemote],
   );
   return (
     <div className="email-body">

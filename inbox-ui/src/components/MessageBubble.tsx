@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/I18nContext';
 import { formatDateTime, formatMessageTime } from '../lib/format';
 import { Attachments } from './Attachments';
 import { EmailBody } from './EmailBody';
+import { EmailMessage } from './email/EmailMessage';
 import { IconAlert, IconCheck, IconCheckDouble, IconClock, IconLock } from './Icons';
 
 interface Props {
@@ -60,6 +61,10 @@ export const MessageBubble = memo(function MessageBubble({
           ? t('msg.system')
           : (m.sender?.name ?? t('msg.customer'));
   const showStatus = m.direction === 'out' && !m.private && m.senderType !== 'system';
+  // An e-mail's inline images are shown in its HTML, not again below it.
+  const listed = m.attachments.filter(
+    (a) => !(m.email && a.contentId && m.html?.includes(`cid:${a.contentId}`)),
+  );
 
   return (
     <article
@@ -99,18 +104,24 @@ export const MessageBubble = memo(function MessageBubble({
             <span>{m.replyTo.text}</span>
           </blockquote>
         ) : null}
-        {m.subject ? (
-          <p className="msg__subject" dir="auto">
-            {m.subject}
-          </p>
-        ) : null}
-        {m.text ? (
-          <p className="msg__text" dir="auto">
-            {m.text}
-          </p>
-        ) : null}
-        {m.html ? <EmailBody html={m.html} /> : null}
-        <Attachments attachments={m.attachments} />
+        {m.email ? (
+          <EmailMessage message={m} />
+        ) : (
+          <>
+            {m.subject ? (
+              <p className="msg__subject" dir="auto">
+                {m.subject}
+              </p>
+            ) : null}
+            {m.text ? (
+              <p className="msg__text" dir="auto">
+                {m.text}
+              </p>
+            ) : null}
+            {m.html ? <EmailBody html={m.html} /> : null}
+          </>
+        )}
+        <Attachments attachments={listed} />
       </div>
       {showStatus ? (
         <div className={`msg__status msg__status--${m.status}`} data-status={m.status}>

@@ -5,6 +5,7 @@ import {
   contentSecurityPolicy,
   elementAction,
   isRemoteUrl,
+  remoteImageSource,
 } from './emailHtml';
 
 // The DOM walk runs in the browser (exercised end to end); here the policy it applies.
@@ -83,5 +84,12 @@ describe('email HTML policy', () => {
     expect(contentSecurityPolicy(true)).toContain('img-src data: https:');
     expect(isRemoteUrl(' HTTP://x')).toBe(true);
     expect(isRemoteUrl('cid:abc')).toBe(false);
+  });
+
+  it('reveals an image the server kept blocked (data-remote-src) only as http(s)', () => {
+    expect(remoteImageSource('IMG', 'https://cdn.example/a.png')).toBe('https://cdn.example/a.png');
+    expect(remoteImageSource('img', '//cdn.example/a.png')).toBe('https://cdn.example/a.png');
+    expect(remoteImageSource('img', 'javascript:alert(1)')).toBeUndefined();
+    expect(remoteImageSource('a', 'https://cdn.example/a.png')).toBeUndefined();
   });
 });

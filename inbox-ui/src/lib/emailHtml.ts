@@ -91,6 +91,16 @@ export function attributeAction(
   return { action: 'keep' };
 }
 
+/**
+ * The server keeps a remote image's address in `data-remote-src` (no `src`, so nothing loads).
+ * This is the `src` it may get once the agent allows remote images: http(s) images only.
+ */
+export function remoteImageSource(tagName: string, value: string): string | undefined {
+  if (tagName.toLowerCase() !== 'img' || !isRemoteUrl(value)) return undefined;
+  const v = value.trim();
+  return v.startsWith('//') ? `https:${v}` : v;
+}
+
 export function contentSecurityPolicy(allowRemoteImages: boolean): string {
   return `default-src 'none'; img-src data: ${allowRemoteImages ? 'https:' : ''}; style-src 'unsafe-inline'`;
 }
@@ -128,6 +138,13 @@ export function sanitizeEmail(
       continue;
     }
     for (const { name, value } of Array.from(el.attributes)) {
+      if (name === 'data-remote-src') {
+        const src = remoteImageSource(el.tagName, value);
+        el.removeAttribute(name);
+        if (src && allowRemoteImages) el.setAttribute('src', src);
+        else if (src) blocked++;
+        continue;
+      }
       const decision = attributeAction(el.tagName, name, value, allowRemoteImages);
       if (decision.action === 'drop') {
         el.removeAttribute(name);

@@ -1,6 +1,7 @@
 import type { Inbox } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { formatDateTime } from '../lib/format';
+import { importProgress } from '../lib/mailboxUrls';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
@@ -32,6 +33,7 @@ export function InboxHealth({ inbox }: { inbox: Inbox }) {
   const providerError = text(detail['lastErrorMessage']);
   const providerErrorAt = text(detail['lastErrorDate']);
   const other = Object.entries(detail).filter(([k]) => !SHOWN.has(k));
+  const progress = importProgress(health.detail);
   return (
     <div className="inbox-health" data-testid="inbox-health" data-status={status}>
       <span>
@@ -57,6 +59,13 @@ export function InboxHealth({ inbox }: { inbox: Inbox }) {
           {health.lastErrorAt ? (
             <span className="muted"> · {formatDateTime(health.lastErrorAt, locale)}</span>
           ) : null}
+        </p>
+      ) : null}
+      {progress ? (
+        <p className="muted" data-testid="inbox-import-progress">
+          {progress.done
+            ? t('email.imported', { count: progress.imported })
+            : t('email.importing', { imported: progress.imported, total: progress.total })}
         </p>
       ) : null}
       {typeof pending === 'number' ? (

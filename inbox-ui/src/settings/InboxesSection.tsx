@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/I18nContext';
 import { InboxHealth } from './InboxHealth';
 import { TelegramInboxForm } from './TelegramInboxForm';
 import { MemberPicker } from './MemberPicker';
+import { EmailInboxForm } from './EmailInboxForm';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
 
@@ -42,6 +43,7 @@ export function InboxesSection({
         />
       </CreateCard>
       <TelegramInboxForm run={run} />
+      <EmailInboxForm run={run} />
       <RowsCard title={t('settings.inboxes')} count={inboxes.length}>
         {inboxes.map((inbox) => (
           <li key={inbox.id} className="rows__item">

@@ -338,6 +338,8 @@ export const messages = pgTable(
     failureReason: text('failure_reason'),
     /** Provider's id: the idempotency key for inbound, the provider's receipt for outbound. */
     providerMessageId: text('provider_message_id'),
+    /** The id replies refer to, when not the provider id (an inbound e-mail's Message-ID). */
+    externalId: text('external_id'),
     /** Anything channel-specific worth keeping: email headers, Telegram reply markup, raw payload. */
     meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
     editedAt: ts('edited_at'),
@@ -349,6 +351,9 @@ export const messages = pgTable(
     uniqueIndex('messages_provider_id_key')
       .on(t.inboxId, t.direction, t.providerMessageId)
       .where(sql`${t.providerMessageId} is not null`),
+    index('messages_external_id_idx')
+      .on(t.inboxId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
   ],
 );
 
@@ -368,6 +373,8 @@ export const attachments = pgTable(
     mediaRef: jsonb('media_ref').$type<Record<string, unknown>>(),
     fetchState: text('fetch_state').$type<AttachmentFetchState>().notNull().default('stored'),
     fetchError: text('fetch_error'),
+    /** Content-ID of an inline part (an e-mail's `cid:` image), without the angle brackets. */
+    contentId: text('content_id'),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_message_idx').on(t.messageId)],

@@ -1,3 +1,4 @@
+import type { EmailReply } from '../../lib/emailDraft';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import { ApiError, api } from '../../api/client';
@@ -172,8 +173,13 @@ export function useConversation({ id, me, socket, thread, onChange, onToast }: O
     [id, applyConversation, onToast, t],
   );
 
-  async function send(text: string, isPrivate: boolean, attachmentIds: string[]) {
-    const message = await api.sendMessage(id, text, isPrivate, attachmentIds);
+  async function send(
+    text: string,
+    isPrivate: boolean,
+    attachmentIds: string[],
+    email?: EmailReply,
+  ) {
+    const message = await api.sendMessage(id, text, isPrivate, attachmentIds, email);
     thread.current?.stickToBottom();
     setMessages((list) => mergeMessage(list, message));
   }
