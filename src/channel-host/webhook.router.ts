@@ -53,7 +53,7 @@ export function webhookRouter(deps: {
     }
     let events;
     try {
-      events = live.instance.parse(request);
+      events = await live.instance.parse(request);
     } catch (err) {
       if (err instanceof ChannelParseError) throw new AppError(400, 'bad_payload', err.message);
       throw err;

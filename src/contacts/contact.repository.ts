@@ -148,6 +148,21 @@ export class ContactRepository {
     return row;
   }
 
+  /** Whether we may reach the customer at this identity ('ok' when it is not known yet). */
+  async identityState(
+    identity: { kind: IdentityKind; value: string },
+    db: Executor = this.db,
+  ): Promise<IdentityState> {
+    const [row] = await db
+      .select({ state: contactIdentities.state })
+      .from(contactIdentities)
+      .where(
+        and(eq(contactIdentities.kind, identity.kind), eq(contactIdentities.value, identity.value)),
+      )
+      .limit(1);
+    return row?.state ?? 'ok';
+  }
+
   /** A new contact with one identity (web visitor leaving details before writing). */
   async createWithIdentity(
     tx: Executor,

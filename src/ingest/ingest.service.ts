@@ -80,7 +80,12 @@ export class IngestService {
       if (outcome.outcome === 'duplicate') return null;
       const contact = outcome.contact;
       const fileRows = outcome.attachments.map((a) => rowFromJson(attachments, a));
-      const message = toMessageDto(rowFromJson(messages, outcome.message), contact, fileRows);
+      const stored = rowFromJson(messages, outcome.message);
+      const message = toMessageDto(
+        stored,
+        stored.senderType === 'contact' ? contact : null,
+        fileRows,
+      );
       const row = rowFromJson(conversations, outcome.conversation);
       const conversation = toConversationDto(row, {
         contact,
@@ -119,12 +124,18 @@ export class IngestService {
       attachments: inbound.attachments.map((a) => ({ ...a, fileName: cleanText(a.fileName) })),
       ...(inbound.meta ? { meta: cleanDeep(inbound.meta) } : {}),
       ...(inbound.channelRef ? { channelRef: cleanDeep(inbound.channelRef) } : {}),
+      ...(inbound.labels ? { labels: inbound.labels.map(cleanText) } : {}),
+      ...(inbound.autoReply ? { autoReply: { text: cleanText(inbound.autoReply.text) } } : {}),
       ...(inbound.raw !== undefined ? { raw: cleanDeep(inbound.raw) } : {}),
     };
   }
 
   private async prepareFile(a: InboundMessage['attachments'][number]) {
-    const base = { file_name: a.fileName || 'file', content_type: a.contentType };
+    const base = {
+      file_name: a.fileName || 'file',
+      content_type: a.contentType,
+      ...(a.error ? { fetch_error: a.error } : {}),
+    };
     if (a.data) {
       if (a.data.length > this.opts.maxMediaBytes)
         return { ...base, size: a.data.length, fetch_state: 'too_large' };
@@ -177,6 +188,8 @@ export class IngestService {
       at: (inbound.receivedAt ?? new Date()).toISOString(),
       meta,
       attachments: files,
+      ...(inbound.kind === 'system' ? { sender_type: 'system' } : {}),
+      ...(inbound.labels?.length ? { labels: inbound.labels } : {}),
       ...(hintConversation ? { hint_conversation: hintConversation } : {}),
       ...(Object.keys(listeners).length ? { listeners } : {}),
     };
