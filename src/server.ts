@@ -7,6 +7,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
+import { smsChannel, type TwilioDeps } from '../channels/sms/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -40,6 +41,8 @@ import { DeliveryJob } from './delivery/delivery.job';
 import { MEDIA_JOB, MediaJob } from './media/media.job';
 import { AttachmentStore } from './attachments/attachment.store';
 import { AttachmentService } from './attachments/attachment.service';
+import { PublicMediaLinks } from './attachments/public-media';
+import { publicMediaRoutes } from './attachments/public-media.controller';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
@@ -135,6 +138,10 @@ export async function startServer(
         'Every instance sharing this database needs the same key: set SECRET_KEY.',
     );
   const secrets = new SecretBox(secretKey.key);
+  const mediaLinks = new PublicMediaLinks(
+    PublicMediaLinks.deriveKey(secretKey.key),
+    config.publicUrl,
+  );
   await seedFirstRun(
     db,
     logger,
@@ -167,9 +174,17 @@ export async function startServer(
     pushToVisitor: (...args) => webchat.gateway?.pushToVisitor(...args),
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
+  const twilioDeps: TwilioDeps = {
+    apiBase: config.TWILIO_API_BASE,
+    warn: (data, message) => logger.warn(data, message),
+  };
   // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
   const definitions = new Map<string, ChannelDefinition>();
-  for (const d of [webchatChannel(webchatTransport), ...(options.channels ?? [])])
+  for (const d of [
+    webchatChannel(webchatTransport),
+    smsChannel(twilioDeps),
+    ...(options.channels ?? []),
+  ])
     definitions.set(d.kind, d);
   const host = new ChannelHost(
     [...definitions.values()],
@@ -250,6 +265,7 @@ export async function startServer(
     // longest we wait for a provider at all.
     new DeliveryJob(db, uow, messageRepo, contacts, host, health, files, logger, {
       sendTimeoutMs: 30_000,
+      publicUrl: (attachmentId) => mediaLinks.urlFor(attachmentId),
     }).handler(),
   );
   worker.register(
@@ -320,6 +336,7 @@ export async function startServer(
         publicUrl: config.publicUrl,
         logger,
       }),
+      media: publicMediaRoutes({ links: mediaLinks, attachments }),
       openApi: openApiDocument(config.publicUrl),
     }),
   );
