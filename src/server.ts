@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
 import { smsChannel, type TwilioDeps } from '../channels/sms/definition';
+import { voiceChannel } from '../channels/voice/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -23,6 +24,7 @@ import { DELIVERY_JOB, MessageService } from './conversations/message.service';
 import { snoozeWakeHandler } from './conversations/snooze.job';
 import { SNOOZE_JOB } from './conversations/conversation.service';
 import { EscalationService } from './complaints/escalation.service';
+import { CallbackService } from './conversations/callback.service';
 import { ContactRepository } from './contacts/contact.repository';
 import { ContactService } from './contacts/contact.service';
 import { UserService } from './admin/user.service';
@@ -43,6 +45,7 @@ import { AttachmentStore } from './attachments/attachment.store';
 import { AttachmentService } from './attachments/attachment.service';
 import { PublicMediaLinks } from './attachments/public-media';
 import { publicMediaRoutes } from './attachments/public-media.controller';
+import { DatabaseVoiceDirectory } from './voice/voice-directory';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
@@ -183,6 +186,12 @@ export async function startServer(
   for (const d of [
     webchatChannel(webchatTransport),
     smsChannel(twilioDeps),
+    voiceChannel({
+      ...twilioDeps,
+      directory: new DatabaseVoiceDirectory(db),
+      // Prompts are fetched by Twilio while the call plays them: an hour is plenty.
+      playUrl: (attachmentId) => mediaLinks.urlFor(attachmentId, 60 * 60 * 1000),
+    }),
     ...(options.channels ?? []),
   ])
     definitions.set(d.kind, d);
@@ -216,6 +225,7 @@ export async function startServer(
     access,
   );
   const escalations = new EscalationService(uow, conversations, conversationRepo);
+  const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
   const search = new SearchService(conversationRepo, messageRepo, contacts, access);
   const attachments = new AttachmentService(db, files, conversations);
@@ -325,7 +335,7 @@ export async function startServer(
       }),
       requireAuth,
       protectedRoutes: [
-        conversationRoutes(conversations, escalations),
+        conversationRoutes(conversations, escalations, callbacks),
         contactRoutes({ contacts, search, attachments }),
         adminRoutes({ users, teams, inboxes, canned }),
       ],

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { ConversationService } from '../conversations/conversation.service';
 import type { EscalationService } from '../complaints/escalation.service';
+import type { CallbackService } from '../conversations/callback.service';
 import {
+  callbackBody,
   conversationPatch,
   conversationQuery,
   escalateBody,
@@ -14,6 +16,7 @@ import { parse, principalOf } from './http';
 export function conversationRoutes(
   conversations: ConversationService,
   escalations: EscalationService,
+  callbacks: CallbackService,
 ): Router {
   const router = Router();
 
@@ -46,6 +49,11 @@ export function conversationRoutes(
   router.post('/conversations/:id/escalate', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json(await escalations.escalate(principalOf(req), id, parse(escalateBody, req.body)));
+  });
+
+  router.post('/conversations/:id/callback', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    res.json(await callbacks.record(principalOf(req), id, parse(callbackBody, req.body)));
   });
 
   router.get('/conversations/:id/escalations', async (req, res) => {

@@ -136,6 +136,8 @@ export function openApiDocument(publicUrl: string): Json {
             contentType: { type: 'string' },
             size: { type: 'integer' },
             url: { type: 'string' },
+            state: { enum: ['stored', 'pending', 'failed', 'too_large'] },
+            error: { type: ['string', 'null'] },
           },
         },
         Contact: {
@@ -151,6 +153,12 @@ export function openApiDocument(publicUrl: string): Json {
                 properties: {
                   kind: { enum: ['phone', 'email', 'telegram', 'webchat', 'botframework'] },
                   value: { type: 'string' },
+                  state: {
+                    enum: ['ok', 'blocked', 'opted_out', 'undeliverable'],
+                    description:
+                      'opted_out: the customer replied STOP (SMS); nothing is sent there',
+                  },
+                  stateReason: { type: ['string', 'null'] },
                 },
               },
             },
@@ -174,6 +182,11 @@ export function openApiDocument(publicUrl: string): Json {
             active: { type: 'boolean' },
             inboxIds: { type: 'array', items: { type: 'string' } },
             teamIds: { type: 'array', items: { type: 'string' } },
+            phone: {
+              type: ['string', 'null'],
+              description: 'E.164; calls forwarded by the phone menu ring it while onDuty',
+            },
+            onDuty: { type: 'boolean' },
           },
         },
         Team: {
@@ -192,7 +205,20 @@ export function openApiDocument(publicUrl: string): Json {
             name: { type: 'string' },
             channel: { type: 'string' },
             enabled: { type: 'boolean' },
-            settings: { type: 'object' },
+            settings: {
+              type: 'object',
+              description:
+                'Plain settings and write-only credentials (masked on read). sms/voice credentials: ' +
+                'accountSid, authToken, phoneNumber (E.164) or messagingServiceSid (sms only). voice ' +
+                'settings: prompts {en|ru|fa: {greeting, menu, …, recordings: {key: attachmentId}}}, ' +
+                'missedCallSms (boolean), ringSeconds, maxRecordSeconds.',
+            },
+            routingKey: { type: ['string', 'null'] },
+            webhookUrls: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'Where the provider must send webhooks (paste into its console)',
+            },
             memberIds: { type: 'array', items: { type: 'string' } },
           },
         },
@@ -250,10 +276,13 @@ export function openApiDocument(publicUrl: string): Json {
         }),
       },
       '/conversations/{id}': {
-        get: op('One conversation with its contact', {
-          path: true,
-          response: [200, 'conversation', ref('Conversation')],
-        }),
+        get: op(
+          'One conversation with its contact and `recipient` (the identity replies go to, with its state)',
+          {
+            path: true,
+            response: [200, 'conversation', ref('Conversation')],
+          },
+        ),
         patch: op('Change status, priority, assignee, team, labels, snooze', {
           path: true,
           body: s.conversationPatch,
@@ -272,6 +301,23 @@ export function openApiDocument(publicUrl: string): Json {
           body: s.escalateBody,
           response: [200, 'conversation', ref('Conversation')],
         }),
+      },
+      '/conversations/{id}/callback': {
+        post: op(
+          'Record a call back to the customer (an internal system note); reached, left_voicemail and wrong_number clear the callback_requested label',
+          {
+            path: true,
+            body: s.callbackBody,
+            response: [
+              200,
+              'the note and the conversation',
+              {
+                type: 'object',
+                properties: { message: ref('Message'), conversation: ref('Conversation') },
+              },
+            ],
+          },
+        ),
       },
       '/conversations/{id}/escalations': {
         get: op('Escalation history', {
@@ -335,11 +381,14 @@ export function openApiDocument(publicUrl: string): Json {
         }),
       },
       '/users/{id}': {
-        patch: op('Change role, activity, memberships (admin)', {
-          path: true,
-          body: s.userPatch,
-          response: [200, 'user', ref('User')],
-        }),
+        patch: op(
+          'Change role, activity, memberships (admin); name, locale, password, phone and onDuty (self)',
+          {
+            path: true,
+            body: s.userPatch,
+            response: [200, 'user', ref('User')],
+          },
+        ),
       },
       '/teams': {
         get: op('Teams', { response: [200, 'teams', items('Team')] }),
