@@ -7,7 +7,14 @@ import { buildAll } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist/.build-stamp');
-const sources = ['inbox-ui', 'channels/webchat/widget', 'package-lock.json'];
+// The inbox app also imports the pure SMS segment counter and the voice prompt defaults.
+const sources = [
+  'inbox-ui',
+  'channels/webchat/widget',
+  'channels/twilio/segments.ts',
+  'channels/voice/prompts.ts',
+  'package-lock.json',
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  CallbackOutcome,
   CannedResponse,
   Contact,
   Conversation,
@@ -195,7 +196,15 @@ export const api = {
     request<{ user: User; password?: string }>('/users', { method: 'POST', body }),
   updateUser: (
     id: string,
-    body: { name?: string; role?: Role; active?: boolean; inboxIds?: string[]; teamIds?: string[] },
+    body: {
+      name?: string;
+      role?: Role;
+      active?: boolean;
+      inboxIds?: string[];
+      teamIds?: string[];
+      phone?: string | null;
+      onDuty?: boolean;
+    },
   ) => request<User>(`/users/${id}`, { method: 'PATCH', body }),
 
   teams: () => request<Page<Team>>('/teams'),
@@ -206,8 +215,25 @@ export const api = {
   deleteTeam: (id: string) => request<void>(`/teams/${id}`, { method: 'DELETE' }),
 
   inboxes: () => request<Page<Inbox>>('/inboxes'),
-  createInbox: (body: { name: string; channel: string; memberIds?: string[] }) =>
-    request<Inbox>('/inboxes', { method: 'POST', body }),
-  updateInbox: (id: string, body: { name?: string; enabled?: boolean; memberIds?: string[] }) =>
-    request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
+  createInbox: (body: {
+    name: string;
+    channel: string;
+    memberIds?: string[];
+    settings?: Record<string, unknown>;
+  }) => request<Inbox>('/inboxes', { method: 'POST', body }),
+  updateInbox: (
+    id: string,
+    body: {
+      name?: string;
+      enabled?: boolean;
+      memberIds?: string[];
+      settings?: Record<string, unknown>;
+    },
+  ) => request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
+  /** An agent called the customer back: the outcome goes into the thread as a note. */
+  callback: (id: string, outcome: CallbackOutcome, note?: string) =>
+    request<{ message: Message; conversation: Conversation }>(`/conversations/${id}/callback`, {
+      method: 'POST',
+      body: note ? { outcome, note } : { outcome },
+    }),
 };

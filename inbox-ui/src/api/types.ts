@@ -42,12 +42,30 @@ export interface User {
   active: boolean;
   inboxIds: string[];
   teamIds: string[];
+  /** E.164; calls forwarded by the phone menu ring it while `onDuty`. Older servers omit both. */
+  phone?: string | null;
+  onDuty?: boolean;
   createdAt: string;
 }
+
+/** What came of calling a customer back (POST /conversations/:id/callback). */
+export type CallbackOutcome = 'reached' | 'no_answer' | 'busy' | 'left_voicemail' | 'wrong_number';
+export const CALLBACK_OUTCOMES: readonly CallbackOutcome[] = [
+  'reached',
+  'no_answer',
+  'busy',
+  'left_voicemail',
+  'wrong_number',
+];
+
+/** Whether the customer can be reached there: `opted_out` after an SMS STOP. */
+export type IdentityState = 'ok' | 'blocked' | 'opted_out' | 'undeliverable';
 
 export interface Identity {
   kind: IdentityKind;
   value: string;
+  state?: IdentityState;
+  stateReason?: string | null;
 }
 
 export interface Contact {
@@ -90,6 +108,8 @@ export interface Conversation {
 
 export interface ConversationWithContact extends Omit<Conversation, 'contact'> {
   contact: Contact;
+  /** The identity replies go to, and whether it can be reached. */
+  recipient?: Identity | null;
 }
 
 export interface Attachment {
@@ -98,6 +118,9 @@ export interface Attachment {
   contentType: string;
   size: number;
   url: string;
+  /** `pending` while fetched from the provider; `failed`/`too_large` with `error` when not kept. */
+  state?: 'stored' | 'pending' | 'failed' | 'too_large';
+  error?: string | null;
 }
 
 export interface Message {
@@ -124,6 +147,10 @@ export interface Inbox {
   enabled: boolean;
   settings: Record<string, unknown>;
   memberIds: string[];
+  /** Admins only: the provider-side identity (number, bot) and where its webhooks must go. */
+  routingKey?: string | null;
+  webhookUrls?: string[];
+  credentialsSet?: string[];
 }
 
 export interface Team {

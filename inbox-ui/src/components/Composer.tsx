@@ -1,12 +1,13 @@
 import { useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { ChangeEvent, KeyboardEvent, Ref } from 'react';
 import { api } from '../api/client';
-import type { Attachment, CannedResponse, Channel } from '../api/types';
+import type { Attachment, CannedResponse, Channel, Identity } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { applyCanned, cannedTrigger, fillTemplate, matchCanned } from '../lib/canned';
 import type { CannedTrigger, TemplateContext } from '../lib/canned';
 import { formatBytes } from '../lib/format';
 import { IconClose, IconLock, IconPaperclip, IconSend } from './Icons';
+import { SmsComposerInfo } from './SmsComposerInfo';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -23,6 +24,8 @@ interface Props {
   templateContext: TemplateContext;
   onSend: (text: string, isPrivate: boolean, attachmentIds: string[]) => Promise<void>;
   onTyping: (typing: boolean, isPrivate: boolean) => void;
+  /** The identity replies go to (SMS: warns when the customer opted out). */
+  recipient?: Identity | null | undefined;
 }
 
 interface Upload {
@@ -48,6 +51,7 @@ export function Composer({
   templateContext,
   onSend,
   onTyping,
+  recipient,
 }: Props) {
   const { t, locale } = useI18n();
   const draft = drafts.get(conversationId);
@@ -331,6 +335,8 @@ export function Composer({
           ))}
         </ul>
       ) : null}
+
+      <SmsComposerInfo channel={channel} text={text} isNote={isNote} recipient={recipient} />
 
       {error ? (
         <p className="composer__error" role="alert">

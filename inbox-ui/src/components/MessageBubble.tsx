@@ -59,8 +59,14 @@ export const MessageBubble = memo(function MessageBubble({
           ? t('msg.system')
           : (m.sender?.name ?? t('msg.customer'));
   const showStatus = m.direction === 'out' && !m.private && m.senderType !== 'system';
-  const images = m.attachments.filter((a) => a.contentType.startsWith('image/'));
-  const files = m.attachments.filter((a) => !a.contentType.startsWith('image/'));
+  // Files the server could not keep (a refused URL, too large) are named, not linked.
+  const kept = m.attachments.filter((a) => !a.state || a.state === 'stored');
+  const missing = m.attachments.filter((a) => a.state && a.state !== 'stored');
+  const images = kept.filter((a) => a.contentType.startsWith('image/'));
+  const audio = kept.filter((a) => a.contentType.startsWith('audio/'));
+  const files = kept.filter(
+    (a) => !a.contentType.startsWith('image/') && !a.contentType.startsWith('audio/'),
+  );
 
   return (
     <article
@@ -109,6 +115,23 @@ export const MessageBubble = memo(function MessageBubble({
             ))}
           </div>
         ) : null}
+        {audio.map((a) => (
+          <audio
+            key={a.id}
+            className="msg__audio"
+            controls
+            preload="none"
+            src={a.url}
+            aria-label={t('msg.voicemail')}
+          />
+        ))}
+        {missing.map((a) => (
+          <p key={a.id} className="msg__file-missing muted" dir="auto">
+            {a.state === 'pending'
+              ? t('msg.filePending', { name: a.fileName })
+              : t('msg.fileMissing', { name: a.fileName, reason: a.error ?? a.state ?? '' })}
+          </p>
+        ))}
         {files.length ? (
           <ul className="msg__files">
             {files.map((a) => (

@@ -7,6 +7,8 @@ import { useI18n } from '../i18n/I18nContext';
 import { MemberPicker } from './MemberPicker';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
+import { TwilioInboxDetails } from './TwilioInboxDetails';
+import { TwilioInboxForm } from './TwilioInboxForm';
 
 /** Create inboxes, turn them on and off, and choose who works in each. */
 export function InboxesSection({
@@ -39,6 +41,7 @@ export function InboxesSection({
           onValue={setChannel}
         />
       </CreateCard>
+      <TwilioInboxForm run={run} />
       <RowsCard title={t('settings.inboxes')} count={inboxes.length}>
         {inboxes.map((inbox) => (
           <li key={inbox.id} className="rows__item">
@@ -64,6 +67,9 @@ export function InboxesSection({
                 {inbox.enabled ? t('settings.disable') : t('settings.enable')}
               </RowButton>
             </div>
+            {inbox.channel === 'sms' || inbox.channel === 'voice' ? (
+              <TwilioInboxDetails inbox={inbox} run={run} />
+            ) : null}
             {editing === inbox.id ? (
               <MemberPicker
                 users={users}
