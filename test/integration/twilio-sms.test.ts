@@ -103,6 +103,43 @@ describe('SMS and Phone inboxes from TWILIO_* variables', () => {
   });
 });
 
+describe('a number added over the API', () => {
+  it('is checked with Twilio before it is saved: the token, then that the number is the account’s', async () => {
+    const base = { channel: 'sms', name: 'Second line' };
+    const wrongToken = await tw.admin.send<{ error: { code: string; message: string } }>(
+      'POST',
+      '/api/v1/inboxes',
+      {
+        ...base,
+        settings: { accountSid: ACCOUNT, authToken: 'f'.repeat(32), phoneNumber: NUMBER },
+      },
+    );
+    expect(wrongToken.status).toBe(400);
+    expect(wrongToken.body.error).toMatchObject({ code: 'credentials_rejected' });
+    expect(wrongToken.body.error.message).toContain('20003');
+    const notOurs = await tw.admin.send<{ error: { message: string } }>('POST', '/api/v1/inboxes', {
+      ...base,
+      settings: { accountSid: ACCOUNT, authToken: TOKEN, phoneNumber: '+15555550199' },
+    });
+    expect(notOurs.status).toBe(400);
+    expect(notOurs.body.error.message).toContain(
+      '+15555550199 is not a phone number of this Twilio account',
+    );
+    tw.fake.addNumber(ACCOUNT, { phoneNumber: '+15555550199' });
+    const saved = await tw.admin.send<{
+      id: string;
+      routingKey: string;
+      settings: Record<string, unknown>;
+    }>('POST', '/api/v1/inboxes', {
+      ...base,
+      settings: { accountSid: ACCOUNT, authToken: TOKEN, phoneNumber: '+1 555 555 0199' },
+    });
+    expect(saved.status).toBe(201);
+    expect(saved.body.routingKey).toBe('+15555550199');
+    expect(saved.body.settings['authToken']).toBe('••••••••');
+  });
+});
+
 describe('signed webhooks', () => {
   it('stores a signed SMS once and answers empty TwiML', async () => {
     const params = twilioFixture('sms-inbound-en');
