@@ -28,11 +28,18 @@ function newestMtime(path) {
   return newest;
 }
 
-const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const newest = Math.max(...sources.map((s) => newestMtime(join(root, s))));
-if (newest > built) {
-  const started = Date.now();
-  console.log('building widget and inbox-ui (sources changed since the last build)…');
-  await buildAll();
-  console.log(`built in ${Date.now() - started} ms`);
+/** Whether a browser bundle's source changed since the last build (or there is none). */
+export function buildIsStale() {
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  return Math.max(...sources.map((s) => newestMtime(join(root, s)))) > built;
+}
+
+// Run as a script (`npm start`); tests import buildIsStale.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (buildIsStale()) {
+    const started = Date.now();
+    console.log('building widget and inbox-ui (sources changed since the last build)…');
+    await buildAll();
+    console.log(`built in ${Date.now() - started} ms`);
+  }
 }

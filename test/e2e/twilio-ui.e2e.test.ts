@@ -3,10 +3,11 @@
 // warning; the Twilio settings. Takes docs/screenshots/sms-conversation.png and twilio-settings.png.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build';
 import { createTestStorage, type TestStorage } from '../helpers/database';
 import { twilioFixture } from '../helpers/fakes/fixtures';
 import {
@@ -47,10 +48,7 @@ const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('an SMS conversation in the browser', () => {
   beforeAll(async () => {
-    const build: { buildAll: () => Promise<void> } = await import(
-      pathToFileURL(join(root, 'scripts/build.mjs')).href
-    );
-    await build.buildAll();
+    await ensureBuilt();
     fake = await startFakeTwilio();
     fake.addAccount({ accountSid: ACCOUNT, authToken: TOKEN });
     fake.addNumber(ACCOUNT, { phoneNumber: NUMBER });
