@@ -7,6 +7,9 @@
 --   3. `labels`: labels a message puts on its conversation (`callback_requested`);
 --   4. `language`: fills an existing contact's language when it is still unknown (before, only
 --      a new contact's), so a caller's choice in the phone menu is remembered.
+--   5. the message it returns leaves out `meta.raw` (kept in the row; nobody reads it back).
+-- Each is marked "0004:" below. The function is 0002's otherwise: if another migration also
+-- replaces it, these five changes are what to carry over.
 
 ALTER TABLE "users" ADD COLUMN "phone" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "on_duty" boolean DEFAULT false NOT NULL;--> statement-breakpoint
@@ -20,7 +23,7 @@ DECLARE
   v_kind identity_kind := (p->>'kind')::identity_kind;
   v_value text := p->>'value';
   v_thread text := p->>'thread_key';
-  v_system boolean := coalesce(p->>'sender_type', 'contact') = 'system';
+  v_system boolean := coalesce(p->>'sender_type', 'contact') = 'system'; -- 0004: 1
   v_hours double precision := coalesce((p->>'reopen_hours')::double precision, 168);
   v_contact contacts;
   v_contact_id uuid;
@@ -51,7 +54,7 @@ BEGIN
      WHERE i.kind = v_kind AND i.value = v_value;
     IF FOUND THEN
       SELECT * INTO v_contact FROM contacts WHERE id = v_contact_id FOR UPDATE;
-      -- A language learnt later (a caller's choice in the phone menu) fills an unknown one.
+      -- 0004: 4. A language learnt later (a caller's choice in the phone menu) fills an unknown one.
       IF v_contact.language IS NULL AND p->>'language' IS NOT NULL THEN
         UPDATE contacts SET language = p->>'language', updated_at = now()
          WHERE id = v_contact.id RETURNING * INTO v_contact;
@@ -108,7 +111,7 @@ BEGIN
                         search_text, private, status, provider_message_id, meta, created_at,
                         updated_at)
   VALUES (v_conv.id, v_inbox, 'in',
-          CASE WHEN v_system THEN 'system' ELSE 'contact' END::sender_type,
+          CASE WHEN v_system THEN 'system' ELSE 'contact' END::sender_type, -- 0004: 1
           CASE WHEN v_system THEN NULL ELSE v_contact.id END, coalesce(p->>'text', ''),
           p->>'html', coalesce(p->>'search_text', ''), false, 'received', v_provider,
           coalesce(p->'meta', '{}'::jsonb), v_at, v_at)
@@ -124,7 +127,7 @@ BEGIN
                              fetch_state, fetch_error, created_at)
     VALUES (v_msg.id, v_a->>'file_name', v_a->>'content_type', coalesce((v_a->>'size')::int, 0),
             v_a->>'storage_path', nullif(v_a->'media_ref', 'null'::jsonb),
-            coalesce(v_a->>'fetch_state', 'stored'), v_a->>'fetch_error', v_at)
+            coalesce(v_a->>'fetch_state', 'stored'), v_a->>'fetch_error', v_at) -- 0004: 2
     RETURNING * INTO v_att;
     v_files := v_files || jsonb_build_array(to_jsonb(v_att));
     IF v_att.fetch_state = 'pending' THEN
@@ -145,7 +148,7 @@ BEGIN
     resolved_at = NULL,
     snoozed_until = NULL,
     contact_identity_id = coalesce(contact_identity_id, v_identity_id),
-    labels = CASE WHEN jsonb_typeof(p->'labels') = 'array' THEN ARRAY(
+    labels = CASE WHEN jsonb_typeof(p->'labels') = 'array' THEN ARRAY( -- 0004: 3
                SELECT DISTINCT l FROM unnest(labels || ARRAY(
                  SELECT jsonb_array_elements_text(p->'labels'))) AS l ORDER BY l)
              ELSE labels END,
@@ -158,7 +161,7 @@ BEGIN
     SELECT e.key, l.value FROM jsonb_each(coalesce(p->'listeners', '{}'::jsonb)) e,
            jsonb_array_elements_text(e.value) l
   LOOP
-    IF (v_event = 'message.received' AND NOT v_system)
+    IF (v_event = 'message.received' AND NOT v_system) -- 0004: 1
        OR (v_event = 'conversation.created' AND v_created) THEN
       INSERT INTO jobs (kind, payload) VALUES ('event', jsonb_build_object(
         'listener', v_listener, 'event', v_event,
@@ -169,7 +172,8 @@ BEGIN
 
   RETURN jsonb_build_object(
     'outcome', 'stored',
-    'message', to_jsonb(v_msg),
+    -- 0004: 5. The raw provider payload stays in the row; the caller's copy goes without it.
+    'message', to_jsonb(v_msg) || jsonb_build_object('meta', v_msg.meta - 'raw'),
     'conversation', to_jsonb(v_conv),
     'contact', jsonb_build_object('id', v_contact.id, 'name', v_contact.name),
     'attachments', v_files,

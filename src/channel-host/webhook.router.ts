@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { ChannelParseError, type WebhookRequest } from '../../channels/types';
+import { ChannelParseError, type ChannelKind, type WebhookRequest } from '../../channels/types';
 import type { InboxRepository } from '../inboxes/inbox.repository';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
@@ -25,6 +25,9 @@ export function webhookRouter(deps: {
 }): Router {
   const router = Router();
   const refusedFrom = new Set<string>();
+  // The inbox made from environment variables, per kind: made at start-up and never replaced,
+  // so it is looked up once instead of once per webhook (a query saved on every request).
+  const envInboxIds = new Map<ChannelKind, string>();
   router.use(express.raw({ type: () => true, limit: MAX_BODY }));
 
   const handle = async (req: Request, res: Response) => {
@@ -34,7 +37,7 @@ export function webhookRouter(deps: {
     );
     const inboxId = segments[0] && UUID.test(segments[0]) ? segments.shift() : undefined;
     const subPath = segments.join('/');
-    const live = await findInbox(deps, provider, subPath, inboxId);
+    const live = await findInbox(deps, provider, subPath, inboxId, envInboxIds);
     if (!live?.instance.parse)
       throw new AppError(404, 'not_found', `no ${provider} inbox answers this webhook`);
     const request = toWebhookRequest(req, subPath, deps.publicUrl);
@@ -80,6 +83,7 @@ async function findInbox(
   provider: string,
   subPath: string,
   inboxId: string | undefined,
+  envInboxIds: Map<ChannelKind, string>,
 ): Promise<LiveInbox | undefined> {
   const kinds = deps.host
     .allDefinitions()
@@ -93,8 +97,12 @@ async function findInbox(
     return live && kinds.some((k) => k.kind === live.inbox.channel) ? live : undefined;
   }
   for (const definition of kinds) {
-    const row = await deps.inboxes.envInbox(definition.kind);
-    if (row) return deps.host.get(row.id);
+    let id = envInboxIds.get(definition.kind);
+    if (!id) {
+      id = (await deps.inboxes.envInbox(definition.kind))?.id;
+      if (id) envInboxIds.set(definition.kind, id);
+    }
+    if (id) return deps.host.get(id);
   }
   return undefined;
 }
