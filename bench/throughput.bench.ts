@@ -29,7 +29,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { summarizeProfile } from './cpu-profile';
 import {
@@ -106,11 +106,11 @@ process.on('exit', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function onCleanup(name: string, run: () => Promise<void>): void {
+export function onCleanup(name: string, run: () => Promise<void>): void {
   cleanups.push({ name, run });
 }
 
-function cleanUp(): Promise<void> {
+export function cleanUp(): Promise<void> {
   return (cleaning ??= (async () => {
     for (const { name, run } of cleanups.reverse()) {
       try {
@@ -125,9 +125,9 @@ function cleanUp(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -144,7 +144,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const done = await Promise.race([
@@ -181,7 +181,7 @@ function relay(stream: NodeJS.ReadableStream | null, prefix: string, maxLines = 
 // CPU use from /proc (Linux): per process and for the whole machine, in clock ticks.
 const CLOCK_TICKS = 100;
 
-function processTicks(pid: number | undefined): number {
+export function processTicks(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -194,7 +194,7 @@ function processTicks(pid: number | undefined): number {
 }
 
 /** All local processes with this command name (PostgreSQL backends, WAL writer, …). */
-function commandTicks(command: string): number {
+export function commandTicks(command: string): number {
   let total = 0;
   let entries: string[];
   try {
@@ -217,7 +217,7 @@ function commandTicks(command: string): number {
   return total;
 }
 
-function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number } {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
@@ -288,13 +288,13 @@ const pct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)}%` : '–');
 // ---------------------------------------------------------------------------------------------
 // The database under test
 
-interface TestDatabase {
+export interface TestDatabase {
   kind: 'postgres' | 'pglite';
   /** For the server child: the fresh database's URL, or undefined for PGlite. */
   url: string | undefined;
 }
 
-async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
+export async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
   const name = `sb_bench_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   client.on('error', () => undefined);
@@ -322,13 +322,17 @@ async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
 // ---------------------------------------------------------------------------------------------
 // The server child
 
-interface ServerChild {
+export interface ServerChild {
   child: ChildProcess;
   url: string;
   profileDir: string | undefined;
 }
 
-async function startServerChild(database: TestDatabase, dataDir: string): Promise<ServerChild> {
+export async function startServerChild(
+  database: TestDatabase,
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ServerChild> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   // Pass through the basics only: no channel, Redis or other settings from our environment.
@@ -343,6 +347,7 @@ async function startServerChild(database: TestDatabase, dataDir: string): Promis
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   });
   if (database.url) env.DATABASE_URL = database.url;
   let profileDir: string | undefined;
@@ -375,7 +380,7 @@ async function startServerChild(database: TestDatabase, dataDir: string): Promis
   throw new Error('the server did not become healthy within 90 s');
 }
 
-async function login(url: string): Promise<string> {
+export async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -560,7 +565,7 @@ const BASELINE_TABLE = `create table if not exists bench_messages (
 const VERSION = "select current_setting('server_version') as v";
 const INSERT = 'insert into bench_messages (conversation_id, text) values ($1, $2)';
 
-interface Baseline {
+export interface Baseline {
   label: string;
   version: string;
   concurrency: number;
@@ -594,7 +599,7 @@ function sameMessages(conversationIds: string[]): (n: number) => [string, string
   return (n) => [ids[n % ids.length]!, `bench ${n}`];
 }
 
-async function postgresBaseline(url: string, conversationIds: string[]): Promise<Baseline> {
+export async function postgresBaseline(url: string, conversationIds: string[]): Promise<Baseline> {
   const pool = new pg.Pool({ connectionString: url, max: SERVER_POOL_SIZE });
   // An idle connection closed under us (the database being dropped) must not crash the run.
   pool.on('error', () => undefined);
@@ -620,7 +625,7 @@ async function postgresBaseline(url: string, conversationIds: string[]): Promise
   }
 }
 
-async function pgliteBaseline(conversationIds: string[]): Promise<Baseline> {
+export async function pgliteBaseline(conversationIds: string[]): Promise<Baseline> {
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-throughput-pglite-'));
   onCleanup('remove the baseline PGlite dir', async () =>
@@ -650,7 +655,7 @@ async function pgliteBaseline(conversationIds: string[]): Promise<Baseline> {
 // ---------------------------------------------------------------------------------------------
 // Summary
 
-function printProfile(dir: string | undefined): void {
+export function printProfile(dir: string | undefined): void {
   if (!dir || !existsSync(dir)) return;
   // One file per thread (tsx runs a loader thread); the main thread's is by far the largest.
   const file = readdirSync(dir)
@@ -833,9 +838,12 @@ async function main(): Promise<void> {
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  })
-  .finally(() => cleanUp());
+// Run when started as a script; bench/sms.bench.ts imports the helpers above without running it.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main()
+    .catch((err: unknown) => {
+      console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    })
+    .finally(() => cleanUp());
+}
