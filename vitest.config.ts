@@ -12,5 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests each start their own server and database; two cores do not gain from more.
     maxWorkers: 2,
+    // One Dovecot IMAP server for the whole run (about 50 ms to start); the e-mail tests inject it.
+    globalSetup: ['test/helpers/mail/global-setup.ts'],
   },
 });

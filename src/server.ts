@@ -49,6 +49,8 @@ import { DatabaseVoiceDirectory } from './voice/voice-directory';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
+import { FailedIngestRepository } from './channel-host/failed-ingests';
+import { FailedIngestService } from './channel-host/failed-ingest.service';
 import { ReceiverSupervisor } from './channel-host/receivers';
 import { loadSecretKey, SecretBox } from './channel-host/secret-box';
 import { webhookRouter } from './channel-host/webhook.router';
@@ -82,6 +84,8 @@ export interface StartOptions {
   print?: (line: string) => void;
   /** More channel kinds than the built-in ones (tests add fakes here). */
   channels?: ChannelDefinition[];
+  /** More durable event listeners (extensions, tests), registered before anything runs. */
+  listeners?: ((durable: DurableEvents) => void)[];
 }
 
 /**
@@ -210,7 +214,17 @@ export async function startServer(
   const users = new UserService(db, uow, auth, access);
   const teams = new TeamService(db, uow, access);
   const canned = new CannedService(db, conversationRepo, access);
-  const inboxes = new InboxService(uow, inboxRepo, host, secrets, health, access, config.publicUrl);
+  const failedIngests = new FailedIngestRepository(db);
+  const inboxes = new InboxService(
+    uow,
+    inboxRepo,
+    host,
+    secrets,
+    health,
+    failedIngests,
+    access,
+    config.publicUrl,
+  );
   const messageService = new MessageService(uow, conversationRepo, messageRepo, jobs, {
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   });
@@ -238,7 +252,15 @@ export async function startServer(
     new IngestBatcher(db),
     { maxMediaBytes: config.MEDIA_MAX_BYTES },
   );
-  const inbound = new InboundProcessor(ingest, messageService, contacts, health);
+  const inbound = new InboundProcessor(
+    ingest,
+    messageService,
+    contacts,
+    health,
+    failedIngests,
+    logger,
+  );
+  const failedIngestService = new FailedIngestService(failedIngests, host, inbound, access);
   const receivers = new ReceiverSupervisor(
     host,
     leases,
@@ -286,6 +308,7 @@ export async function startServer(
     }).handler(),
   );
   worker.register(SNOOZE_JOB, snoozeWakeHandler(uow, conversationRepo));
+  for (const register of options.listeners ?? []) register(durable);
   worker.register(EVENT_JOB, durable.handler());
   events.on('jobs.enqueued', () => worker.kick());
   events.on('inbox.changed', ({ inboxId }) => host.changed(inboxId));
@@ -337,12 +360,13 @@ export async function startServer(
       protectedRoutes: [
         conversationRoutes(conversations, escalations, callbacks),
         contactRoutes({ contacts, search, attachments }),
-        adminRoutes({ users, teams, inboxes, canned }),
+        adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
       ],
       webhooks: webhookRouter({
         host,
         inboxes: inboxRepo,
         inbound,
+        failed: failedIngests,
         publicUrl: config.publicUrl,
         logger,
       }),

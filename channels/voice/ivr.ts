@@ -167,7 +167,7 @@ const MENU_NAMES: Readonly<Record<string, string>> = {
 
 /** `2:28` */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
+  const s = Number.isFinite(seconds) ? Math.max(0, Math.round(seconds)) : 0;
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 

@@ -201,6 +201,15 @@ export class WebchatGateway implements WebchatTransport {
       }
     });
 
+    // An event nobody handles still gets an answer, so a widget never waits for nothing.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (!['message', 'typing', 'contact'].includes(event) && typeof ack === 'function')
+        (ack as Ack)({
+          error: { code: 'unknown_event', message: `no such event: ${event.slice(0, 100)}` },
+        });
+    });
+
     // Handlers are registered before the first await: a message sent right after `session`
     // must find its listener.
     emitSession();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundMessage } from '../types';
+import { cleanDeep } from '../../src/text/clean';
 
 export const MAX_TEXT = 4000;
 
@@ -36,7 +37,7 @@ export function parseVisitorMessage(
   visitorId: string,
   payload: unknown,
 ): ParseResult<InboundMessage> {
-  const parsed = visitorMessageSchema.safeParse(payload);
+  const parsed = visitorMessageSchema.safeParse(cleanDeep(payload));
   if (!parsed.success) return { ok: false, message: describe(parsed.error) };
   const { text, clientId } = parsed.data;
   return {
@@ -53,7 +54,7 @@ export function parseVisitorMessage(
 export function parseVisitorContact(
   payload: unknown,
 ): ParseResult<z.infer<typeof visitorContactSchema>> {
-  const parsed = visitorContactSchema.safeParse(payload);
+  const parsed = visitorContactSchema.safeParse(cleanDeep(payload));
   return parsed.success
     ? { ok: true, value: parsed.data }
     : { ok: false, message: describe(parsed.error) };

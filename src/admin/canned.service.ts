@@ -30,15 +30,18 @@ export class CannedService {
   ) {
     this.access.requireAdmin(principal);
     try {
+      const set = {
+        ...(input.shortCode ? { shortCode: input.shortCode } : {}),
+        ...(input.content ? { content: input.content } : {}),
+      };
       const [row] = id
-        ? await this.db
-            .update(cannedResponses)
-            .set({
-              ...(input.shortCode ? { shortCode: input.shortCode } : {}),
-              ...(input.content ? { content: input.content } : {}),
-            })
-            .where(eq(cannedResponses.id, id))
-            .returning()
+        ? Object.keys(set).length
+          ? await this.db
+              .update(cannedResponses)
+              .set(set)
+              .where(eq(cannedResponses.id, id))
+              .returning()
+          : await this.db.select().from(cannedResponses).where(eq(cannedResponses.id, id))
         : await this.db
             .insert(cannedResponses)
             .values({ shortCode: input.shortCode ?? '', content: input.content ?? '' })

@@ -51,15 +51,13 @@ export class TeamService {
       const teamId = await this.uow.run(async (tx) => {
         let rowId = id;
         if (rowId) {
-          const [row] = await tx
-            .update(teams)
-            .set({
-              ...(input.name !== undefined ? { name: input.name } : {}),
-              ...(input.description !== undefined ? { description: input.description } : {}),
-            })
-            .where(eq(teams.id, rowId))
-            .returning();
+          const [row] = await tx.select().from(teams).where(eq(teams.id, rowId)).for('update');
           if (!row) throw notFound('team');
+          const set = {
+            ...(input.name !== undefined ? { name: input.name } : {}),
+            ...(input.description !== undefined ? { description: input.description } : {}),
+          };
+          if (Object.keys(set).length) await tx.update(teams).set(set).where(eq(teams.id, rowId));
         } else {
           if (!input.name) throw badRequest('name: required');
           const [row] = await tx

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router, type Express, type RequestHandler } from 'express';
@@ -51,6 +52,10 @@ export function createApp(
   );
 
   app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    req.requestId =
+      typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -59,6 +64,7 @@ export function createApp(
         url: req.originalUrl,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
+        requestId: req.requestId,
       };
       // /healthz answers 503 on purpose while starting or stopping: not a failure.
       if (res.statusCode >= 500 && req.path !== '/healthz') logger.warn(entry, 'request failed');

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import * as schemas from './schemas';
+import { op, ref, type Json } from './openapi-kit';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AuthService } from '../auth/auth.service';
 import type { UserService } from '../admin/user.service';
@@ -79,3 +81,28 @@ export function authRoutes(deps: {
 
   return router;
 }
+
+/** OpenAPI paths of these routes (composed in openapi.ts). */
+export const authPaths: Record<string, Json> = {
+  '/auth/login': {
+    post: op('Sign in; also sets the httpOnly sb_session cookie', {
+      body: schemas.loginBody,
+      auth: false,
+      response: [
+        200,
+        'token and user',
+        { type: 'object', properties: { token: { type: 'string' }, user: ref('User') } },
+      ],
+    }),
+  },
+  '/auth/logout': { post: op('Revoke the token in use', { response: [204, 'signed out'] }) },
+  '/auth/me': {
+    get: op('The signed-in user', {
+      response: [200, 'user', { type: 'object', properties: { user: ref('User') } }],
+    }),
+    patch: op('Change own name, locale or password', {
+      body: schemas.mePatch,
+      response: [200, 'user', { type: 'object', properties: { user: ref('User') } }],
+    }),
+  },
+};

@@ -1,4 +1,6 @@
 import { Router, raw } from 'express';
+import * as schemas from './schemas';
+import { items, op, ref, type Json } from './openapi-kit';
 import type { ContactService } from '../contacts/contact.service';
 import type { SearchService } from '../search/search.service';
 import type { AttachmentService } from '../attachments/attachment.service';
@@ -69,3 +71,42 @@ export function contactRoutes(deps: {
 
   return router;
 }
+
+/** OpenAPI paths of these routes (composed in openapi.ts). */
+export const contactPaths: Record<string, Json> = {
+  '/attachments': {
+    post: op('Upload a file (raw body) to attach to a reply', {
+      query: schemas.uploadQuery,
+      response: [201, 'attachment', ref('Attachment')],
+    }),
+  },
+  '/attachments/{id}': {
+    get: op('Download a file', { path: true, response: [200, 'the file'] }),
+  },
+  '/contacts': {
+    get: op('Search contacts', {
+      query: schemas.contactsQuery,
+      response: [200, 'contacts', items('Contact')],
+    }),
+  },
+  '/contacts/{id}': {
+    get: op('One contact', { path: true, response: [200, 'contact', ref('Contact')] }),
+    patch: op('Edit a contact (audited)', {
+      path: true,
+      body: schemas.contactPatch,
+      response: [200, 'contact', ref('Contact')],
+    }),
+  },
+  '/contacts/{id}/conversations': {
+    get: op("The contact's conversations on every channel", {
+      path: true,
+      response: [200, 'conversations', items('Conversation')],
+    }),
+  },
+  '/search': {
+    get: op('Search messages and contacts (Persian/Russian folded)', {
+      query: schemas.searchQuery,
+      response: [200, 'hits', { type: 'object' }],
+    }),
+  },
+};

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AuthService, Principal } from '../auth/auth.service';
 import type { Logger } from '../logger';
 import { AppError, unauthorized } from '../errors';
+import { cleanDeep } from '../text/clean';
 
 export const SESSION_COOKIE = 'sb_session';
 
@@ -10,6 +11,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
     authVia?: 'bearer' | 'cookie';
+    /** Names this request in the log and in a 5xx error body. */
+    requestId?: string;
   }
 }
 
@@ -40,10 +43,31 @@ function describeZod(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * Validates what came from outside, after cleaning its text once (NUL removed, broken
+ * surrogates replaced: src/text/clean.ts). A refusal names the field.
+ */
 export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value ?? {});
+  const forbidden = forbiddenKeyPath(value);
+  if (forbidden)
+    throw new AppError(400, 'validation_failed', `${forbidden}: this key is not allowed`);
+  const result = schema.safeParse(cleanDeep(value ?? {}));
   if (!result.success) throw new AppError(400, 'validation_failed', describeZod(result.error));
   return result.data;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Where a key that means something to JavaScript objects hides in a body, if anywhere. */
+export function forbiddenKeyPath(value: unknown, path = '', depth = 0): string | undefined {
+  if (!value || typeof value !== 'object' || depth > 32) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return here;
+    const found = forbiddenKeyPath(inner, here, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function principalOf(req: Request): Principal {
@@ -114,10 +138,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       code = err.type ? err.type.replace(/\W+/g, '_') : 'bad_request';
       message = err.message;
     } else {
-      logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+      logger.error(
+        { err, method: req.method, url: req.originalUrl, requestId: req.requestId },
+        'request failed',
+      );
     }
     if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
+    // A 5xx is a bug: the body carries the id under which the log holds the details.
+    res.status(status).json({
+      error: {
+        code,
+        message,
+        ...(status >= 500 && req.requestId ? { requestId: req.requestId } : {}),
+      },
+    });
   };
 }
 

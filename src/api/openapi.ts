@@ -1,72 +1,18 @@
-import { z } from 'zod';
-import * as s from './schemas';
+import { adminPaths } from './admin.controller';
+import { authPaths } from './auth.controller';
+import { contactPaths } from './contacts.controller';
+import { conversationPaths } from './conversations.controller';
+import { ref, refOrNull, type Json } from './openapi-kit';
 
-type Json = Record<string, unknown>;
-
-const schema = (zod: z.ZodTypeAny, io: 'input' | 'output' = 'input'): Json =>
-  z.toJSONSchema(zod, { io, unrepresentable: 'any' }) as Json;
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (body: Json) => ({ content: { 'application/json': { schema: body } } });
-const ok = (description: string, body?: Json) => ({ description, ...(body ? json(body) : {}) });
-const error = { description: 'error', ...json(ref('Error')) };
-const items = (name: string) => ({
-  type: 'object',
-  properties: { items: { type: 'array', items: ref(name) } },
-});
-const idPath = [
-  { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-];
-
-function queryParams(zod: z.ZodObject): Json[] {
-  return Object.entries(zod.shape).map(([name, field]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: schema(field as z.ZodTypeAny),
-  }));
-}
-
-function op(
-  summary: string,
-  opts: {
-    body?: z.ZodTypeAny;
-    query?: z.ZodObject;
-    path?: boolean;
-    response: [number, string, Json?];
-    auth?: boolean;
-  },
-): Json {
-  const [status, description, body] = opts.response;
-  return {
-    summary,
-    ...(opts.auth === false ? { security: [] } : {}),
-    parameters: [...(opts.path ? idPath : []), ...(opts.query ? queryParams(opts.query) : [])],
-    ...(opts.body ? { requestBody: { required: true, ...json(schema(opts.body)) } } : {}),
-    responses: {
-      [status]: ok(description, body),
-      400: error,
-      401: error,
-      403: error,
-      404: error,
-      409: error,
-    },
-  };
-}
-
-const ref_ = {
-  type: ['object', 'null'],
-  properties: { id: { type: 'string' }, name: { type: 'string' } },
-};
-
-/** OpenAPI 3.1 for /api/v1, built from the same zod schemas that validate requests. */
+/** OpenAPI 3.1 for /api/v1: shared shapes here, each controller's paths beside its routes. */
 export function openApiDocument(publicUrl: string): Json {
   return {
     openapi: '3.1.0',
     info: {
       title: 'Switchboard API',
       version: '1.0.0',
-      description: 'Omnichannel inbox. Errors are {error:{code,message}}. Sockets: see README.',
+      description:
+        'Omnichannel inbox. Errors are {error:{code,message}}. Sockets and webhooks: see README.',
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ bearer: [] }, { cookie: [] }],
@@ -87,7 +33,7 @@ export function openApiDocument(publicUrl: string): Json {
             },
           },
         },
-        Ref: ref_,
+        Ref: refOrNull,
         Conversation: {
           type: 'object',
           required: ['id', 'status', 'channel', 'contact'],
@@ -96,18 +42,25 @@ export function openApiDocument(publicUrl: string): Json {
             status: { enum: ['bot', 'open', 'pending', 'snoozed', 'resolved'] },
             channel: { enum: ['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework'] },
             inboxId: { type: 'string' },
-            contact: ref_,
+            contact: refOrNull,
             priority: { enum: ['none', 'low', 'medium', 'high', 'urgent'] },
-            assignee: ref_,
-            team: ref_,
+            assignee: refOrNull,
+            team: refOrNull,
             level: { type: 'integer', minimum: 0, maximum: 4 },
             labels: { type: 'array', items: { type: 'string' } },
+            subject: { type: ['string', 'null'] },
             unreadCount: { type: 'integer' },
+            messageCount: { type: 'integer' },
             lastMessageAt: { type: ['string', 'null'], format: 'date-time' },
             lastMessagePreview: { type: ['string', 'null'] },
             waitingSince: { type: ['string', 'null'], format: 'date-time' },
             snoozedUntil: { type: ['string', 'null'], format: 'date-time' },
+            firstReplyAt: { type: ['string', 'null'], format: 'date-time' },
+            firstResponseDueAt: { type: ['string', 'null'], format: 'date-time' },
+            resolutionDueAt: { type: ['string', 'null'], format: 'date-time' },
+            resolvedAt: { type: ['string', 'null'], format: 'date-time' },
             createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
           },
         },
         Message: {
@@ -118,13 +71,18 @@ export function openApiDocument(publicUrl: string): Json {
             conversationId: { type: 'string', format: 'uuid' },
             direction: { enum: ['in', 'out'] },
             senderType: { enum: ['contact', 'user', 'bot', 'system'] },
-            sender: ref_,
+            sender: refOrNull,
             text: { type: 'string' },
             html: { type: ['string', 'null'] },
             private: { type: 'boolean' },
             status: { enum: ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] },
             failureReason: { type: ['string', 'null'] },
             attachments: { type: 'array', items: ref('Attachment') },
+            editedAt: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: 'set when the customer edited the message on their side',
+            },
             createdAt: { type: 'string', format: 'date-time' },
           },
         },
@@ -136,7 +94,10 @@ export function openApiDocument(publicUrl: string): Json {
             contentType: { type: 'string' },
             size: { type: 'integer' },
             url: { type: 'string' },
-            state: { enum: ['stored', 'pending', 'failed', 'too_large'] },
+            state: {
+              enum: ['stored', 'pending', 'failed', 'too_large'],
+              description: 'pending while a job fetches the file from the provider',
+            },
             error: { type: ['string', 'null'] },
           },
         },
@@ -155,8 +116,7 @@ export function openApiDocument(publicUrl: string): Json {
                   value: { type: 'string' },
                   state: {
                     enum: ['ok', 'blocked', 'opted_out', 'undeliverable'],
-                    description:
-                      'opted_out: the customer replied STOP (SMS); nothing is sent there',
+                    description: 'whether the customer can be reached there',
                   },
                   stateReason: { type: ['string', 'null'] },
                 },
@@ -200,11 +160,16 @@ export function openApiDocument(publicUrl: string): Json {
         },
         Inbox: {
           type: 'object',
+          description:
+            'Agents see id, name, channel, enabled and botEnabled of their inboxes; admins see all ' +
+            'fields. Credentials are write-only: each one set appears in settings as "••••••••" ' +
+            '(send it back unchanged to keep it, null to remove it).',
           properties: {
             id: { type: 'string' },
             name: { type: 'string' },
-            channel: { type: 'string' },
+            channel: { enum: ['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework'] },
             enabled: { type: 'boolean' },
+            botEnabled: { type: 'boolean' },
             settings: {
               type: 'object',
               description:
@@ -213,12 +178,21 @@ export function openApiDocument(publicUrl: string): Json {
                 'settings: prompts {en|ru|fa: {greeting, menu, …, recordings: {key: attachmentId}}}, ' +
                 'missedCallSms (boolean), ringSeconds, maxRecordSeconds.',
             },
+            credentialsSet: { type: 'array', items: { type: 'string' } },
             routingKey: { type: ['string', 'null'] },
-            webhookUrls: {
-              type: 'array',
-              items: { type: 'string' },
-              description: 'Where the provider must send webhooks (paste into its console)',
+            source: { enum: ['api', 'env'] },
+            health: {
+              type: 'object',
+              properties: {
+                status: { enum: ['unknown', 'connected', 'failing'] },
+                lastError: { type: ['string', 'null'] },
+                lastErrorAt: { type: ['string', 'null'], format: 'date-time' },
+                lastOkAt: { type: ['string', 'null'], format: 'date-time' },
+                lastMessageInAt: { type: ['string', 'null'], format: 'date-time' },
+                detail: { type: 'object' },
+              },
             },
+            webhookUrls: { type: 'array', items: { type: 'string' } },
             memberIds: { type: 'array', items: { type: 'string' } },
           },
         },
@@ -232,208 +206,6 @@ export function openApiDocument(publicUrl: string): Json {
         },
       },
     },
-    paths: {
-      '/auth/login': {
-        post: op('Sign in; also sets the httpOnly sb_session cookie', {
-          body: s.loginBody,
-          auth: false,
-          response: [
-            200,
-            'token and user',
-            { type: 'object', properties: { token: { type: 'string' }, user: ref('User') } },
-          ],
-        }),
-      },
-      '/auth/logout': { post: op('Revoke the token in use', { response: [204, 'signed out'] }) },
-      '/auth/me': {
-        get: op('The signed-in user', {
-          response: [200, 'user', { type: 'object', properties: { user: ref('User') } }],
-        }),
-        patch: op('Change own name, locale or password', {
-          body: s.mePatch,
-          response: [200, 'user', { type: 'object', properties: { user: ref('User') } }],
-        }),
-      },
-      '/conversations': {
-        get: op('List conversations, newest activity first', {
-          query: s.conversationQuery,
-          response: [
-            200,
-            'a page',
-            {
-              type: 'object',
-              properties: {
-                items: { type: 'array', items: ref('Conversation') },
-                nextCursor: { type: ['string', 'null'] },
-              },
-            },
-          ],
-        }),
-      },
-      '/conversations/counts': {
-        get: op('Counts per view (not resolved)', {
-          response: [200, 'counts', { type: 'object' }],
-        }),
-      },
-      '/conversations/{id}': {
-        get: op(
-          'One conversation with its contact and `recipient` (the identity replies go to, with its state)',
-          {
-            path: true,
-            response: [200, 'conversation', ref('Conversation')],
-          },
-        ),
-        patch: op('Change status, priority, assignee, team, labels, snooze', {
-          path: true,
-          body: s.conversationPatch,
-          response: [200, 'conversation', ref('Conversation')],
-        }),
-      },
-      '/conversations/{id}/read': {
-        post: op('Mark as read', {
-          path: true,
-          response: [200, 'conversation', ref('Conversation')],
-        }),
-      },
-      '/conversations/{id}/escalate': {
-        post: op('Escalate one level up (or to level)', {
-          path: true,
-          body: s.escalateBody,
-          response: [200, 'conversation', ref('Conversation')],
-        }),
-      },
-      '/conversations/{id}/callback': {
-        post: op(
-          'Record a call back to the customer (an internal system note); reached, left_voicemail and wrong_number clear the callback_requested label',
-          {
-            path: true,
-            body: s.callbackBody,
-            response: [
-              200,
-              'the note and the conversation',
-              {
-                type: 'object',
-                properties: { message: ref('Message'), conversation: ref('Conversation') },
-              },
-            ],
-          },
-        ),
-      },
-      '/conversations/{id}/escalations': {
-        get: op('Escalation history', {
-          path: true,
-          response: [200, 'history', { type: 'object' }],
-        }),
-      },
-      '/conversations/{id}/messages': {
-        get: op('Messages, oldest first', {
-          path: true,
-          query: s.messagesQuery,
-          response: [200, 'messages', items('Message')],
-        }),
-        post: op('Reply to the customer or write a private note', {
-          path: true,
-          body: s.messageBody,
-          response: [201, 'message', ref('Message')],
-        }),
-      },
-      '/attachments': {
-        post: op('Upload a file (raw body) to attach to a reply', {
-          query: s.uploadQuery,
-          response: [201, 'attachment', ref('Attachment')],
-        }),
-      },
-      '/attachments/{id}': {
-        get: op('Download a file', { path: true, response: [200, 'the file'] }),
-      },
-      '/contacts': {
-        get: op('Search contacts', {
-          query: s.contactsQuery,
-          response: [200, 'contacts', items('Contact')],
-        }),
-      },
-      '/contacts/{id}': {
-        get: op('One contact', { path: true, response: [200, 'contact', ref('Contact')] }),
-        patch: op('Edit a contact (audited)', {
-          path: true,
-          body: s.contactPatch,
-          response: [200, 'contact', ref('Contact')],
-        }),
-      },
-      '/contacts/{id}/conversations': {
-        get: op("The contact's conversations on every channel", {
-          path: true,
-          response: [200, 'conversations', items('Conversation')],
-        }),
-      },
-      '/search': {
-        get: op('Search messages and contacts (Persian/Russian folded)', {
-          query: s.searchQuery,
-          response: [200, 'hits', { type: 'object' }],
-        }),
-      },
-      '/labels': { get: op('Labels in use', { response: [200, 'labels', { type: 'object' }] }) },
-      '/users': {
-        get: op('All users', { response: [200, 'users', items('User')] }),
-        post: op('Invite a user (admin)', {
-          body: s.userCreate,
-          response: [201, 'user and generated password', { type: 'object' }],
-        }),
-      },
-      '/users/{id}': {
-        patch: op(
-          'Change role, activity, memberships (admin); name, locale, password, phone and onDuty (self)',
-          {
-            path: true,
-            body: s.userPatch,
-            response: [200, 'user', ref('User')],
-          },
-        ),
-      },
-      '/teams': {
-        get: op('Teams', { response: [200, 'teams', items('Team')] }),
-        post: op('Create a team (admin)', {
-          body: s.teamBody,
-          response: [201, 'team', ref('Team')],
-        }),
-      },
-      '/teams/{id}': {
-        patch: op('Change a team (admin)', {
-          path: true,
-          body: s.teamBody,
-          response: [200, 'team', ref('Team')],
-        }),
-        delete: op('Delete a team (admin)', { path: true, response: [204, 'deleted'] }),
-      },
-      '/inboxes': {
-        get: op('Inboxes visible to you', { response: [200, 'inboxes', items('Inbox')] }),
-        post: op('Create an inbox (admin)', {
-          body: s.inboxBody,
-          response: [201, 'inbox', ref('Inbox')],
-        }),
-      },
-      '/inboxes/{id}': {
-        patch: op('Change an inbox (admin)', {
-          path: true,
-          body: s.inboxBody,
-          response: [200, 'inbox', ref('Inbox')],
-        }),
-      },
-      '/canned-responses': {
-        get: op('Canned responses', { response: [200, 'canned responses', items('Canned')] }),
-        post: op('Create (admin)', {
-          body: s.cannedBody,
-          response: [201, 'canned', ref('Canned')],
-        }),
-      },
-      '/canned-responses/{id}': {
-        patch: op('Change (admin)', {
-          path: true,
-          body: s.cannedBody,
-          response: [200, 'canned', ref('Canned')],
-        }),
-        delete: op('Delete (admin)', { path: true, response: [204, 'deleted'] }),
-      },
-    },
+    paths: { ...authPaths, ...conversationPaths, ...contactPaths, ...adminPaths },
   };
 }

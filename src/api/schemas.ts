@@ -5,6 +5,7 @@ import { normalizePhone } from '../../channels/twilio/phone';
 // Request bodies are strict: an unknown field is a client bug worth hearing about.
 export const uuid = z.string().uuid('must be a UUID');
 export const idParam = z.object({ id: uuid }).strict();
+export const failedParams = z.object({ id: uuid, failedId: uuid }).strict();
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
@@ -12,6 +13,15 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     .pipe(z.array(z.enum(values)));
 
 export const locale = z.enum(['en', 'fa', 'ru']);
+
+/** Keys of free-form maps: never one that means something to JavaScript objects. */
+const mapKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((k) => !['__proto__', 'constructor', 'prototype'].includes(k), {
+    message: 'this key is not allowed',
+  });
 
 export const loginBody = z
   .object({ email: z.string().email().max(320), password: z.string().min(1).max(1000) })
@@ -82,10 +92,7 @@ export const contactPatch = z
     tier: z.string().max(50).nullable().optional(),
     notes: z.string().max(20_000).optional(),
     customAttributes: z
-      .record(
-        z.string().max(100),
-        z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]),
-      )
+      .record(mapKey, z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
       .optional(),
   })
   .strict();
@@ -169,7 +176,10 @@ export const inboxBody = z
     name: z.string().trim().min(1).max(100).optional(),
     channel: z.enum(channelKind.enumValues).optional(),
     enabled: z.boolean().optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    /** New conversations start in status `bot` and the bot answers first. */
+    botEnabled: z.boolean().optional(),
+    /** Plain settings and the channel's credentials (write-only, see the Inbox schema). */
+    settings: z.record(mapKey, z.unknown()).optional(),
     memberIds: z.array(uuid).optional(),
   })
   .strict();

@@ -2,19 +2,26 @@ import type { ParsedEvent } from '../../channels/types';
 import type { ContactService } from '../contacts/contact.service';
 import type { MessageService } from '../conversations/message.service';
 import type { IngestResult, IngestService } from '../ingest/ingest.service';
-import type { HealthTracker } from './health';
+import type { Logger } from '../logger';
 import type { LiveInbox } from './channel-host';
+import { serializeEvents, type FailedIngestRepository } from './failed-ingests';
+import type { HealthTracker } from './health';
 
 export interface ProcessedEvent {
   event: ParsedEvent;
   /** Set for `message` events: what was stored (or found stored: a redelivery). */
   ingested?: IngestResult;
+  /** Set when the event could not be stored and was kept as a failed ingest instead. */
+  failedIngestId?: string;
 }
 
 /**
  * Where parsed channel events land, whether they came by webhook or by a receiver: messages
  * through ingest, edits and delivery statuses onto their messages, reachability onto the
- * customer's identity. In order, each stored before the next; resolves once all are stored.
+ * customer's identity. In order, each stored before the next. An event that fails twice is
+ * kept as a failed ingest (with the error) and the rest go on: one poison message never blocks
+ * an inbox. Only when even that record cannot be written (the database is down) does `process`
+ * throw, so the provider retries or the receiver keeps its cursor.
  */
 export class InboundProcessor {
   constructor(
@@ -22,43 +29,81 @@ export class InboundProcessor {
     private readonly messages: MessageService,
     private readonly contacts: ContactService,
     private readonly health: HealthTracker,
+    private readonly failed: FailedIngestRepository,
+    private readonly logger: Logger,
   ) {}
 
-  async process(live: LiveInbox, events: ParsedEvent[]): Promise<ProcessedEvent[]> {
+  async process(
+    live: LiveInbox,
+    events: ParsedEvent[],
+    source: 'webhook' | 'receiver',
+  ): Promise<ProcessedEvent[]> {
     const out: ProcessedEvent[] = [];
-    const inbox = { ...live.inbox, threaded: live.definition.threaded };
     for (const event of events) {
-      switch (event.type) {
-        case 'message': {
-          const ingested = await this.ingest.ingest(inbox, event.message);
-          if (!ingested.duplicate) {
-            this.health.messageIn(inbox.id);
-            const reply = event.message.autoReply;
-            // Never to a customer who opted out or blocked us; the delivery job would refuse it
-            // anyway, but an automatic message should not even be written then.
-            if (reply && (await this.contacts.reachable(event.message.sender)))
-              await this.messages.postTo(ingested.conversation.id, {
-                sender: { type: 'system' },
-                text: reply.text,
-              });
-          }
-          out.push({ event, ingested });
-          break;
+      try {
+        out.push(await this.applyOnce(live, event));
+      } catch (first) {
+        try {
+          out.push(await this.applyOnce(live, event));
+        } catch (err) {
+          const error = (err as Error).message || String(err);
+          const failedIngestId = await this.failed
+            .record({
+              inboxId: live.inbox.id,
+              source,
+              payload: serializeEvents([event]),
+              meta: { kind: 'events', type: event.type },
+              error,
+            })
+            .catch(() => {
+              throw first;
+            });
+          this.logger.error(
+            { inboxId: live.inbox.id, failedIngestId, err },
+            'inbound event could not be stored; kept for an admin',
+          );
+          this.health.failing(live.inbox.id, `a message could not be stored: ${error}`);
+          out.push({ event, failedIngestId });
         }
-        case 'edit':
-          await this.messages.applyEdit(inbox.id, event);
-          out.push({ event });
-          break;
-        case 'status':
-          await this.messages.applyStatus(inbox.id, event);
-          out.push({ event });
-          break;
-        case 'identity':
-          await this.contacts.setIdentityState(event.identity, event.state, event.reason);
-          out.push({ event });
-          break;
       }
     }
     return out;
+  }
+
+  /** Applies events without catching: an admin's retry sees the error itself. */
+  async apply(live: LiveInbox, events: ParsedEvent[]): Promise<ProcessedEvent[]> {
+    const out: ProcessedEvent[] = [];
+    for (const event of events) out.push(await this.applyOnce(live, event));
+    return out;
+  }
+
+  private async applyOnce(live: LiveInbox, event: ParsedEvent): Promise<ProcessedEvent> {
+    const inbox = { ...live.inbox, threaded: live.definition.threaded };
+    switch (event.type) {
+      case 'message': {
+        const ingested = await this.ingest.ingest(inbox, event.message);
+        if (!ingested.duplicate) {
+          this.health.messageIn(inbox.id);
+          const reply = event.message.autoReply;
+          // Never to a customer who opted out or blocked us; the delivery job would refuse it
+          // anyway, but an automatic message should not even be written then.
+          if (reply && (await this.contacts.reachable(event.message.sender)))
+            await this.messages.postTo(ingested.conversation.id, {
+              sender: { type: 'system' },
+              text: reply.text,
+            });
+        }
+        return { event, ingested };
+      }
+      case 'edit':
+        await this.messages.applyEdit(inbox.id, event);
+        return { event };
+      case 'status':
+        await this.messages.applyStatus(inbox.id, event);
+        return { event };
+      case 'identity':
+        await this.contacts.setIdentityState(event.identity, event.state, event.reason);
+        return { event };
+    }
   }
 }

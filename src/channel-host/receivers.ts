@@ -50,12 +50,16 @@ export class ReceiverSupervisor {
     this.tick();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops every receiver here. Leases are given up so another instance takes over at once;
+   * `release: false` leaves them to expire, as a crashed instance would.
+   */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.ticking;
     const ids = [...this.running.keys()];
-    await Promise.allSettled(ids.map((id) => this.halt(id, true)));
+    await Promise.allSettled(ids.map((id) => this.halt(id, opts.release ?? true)));
   }
 
   /** Inbox ids whose receiver runs in this instance. */
@@ -110,7 +114,7 @@ export class ReceiverSupervisor {
           signal,
           state,
           deliver: async (events, nextState) => {
-            await this.inbound.process(live, events);
+            await this.inbound.process(live, events, 'receiver');
             if (nextState) await this.inboxes.setChannelState(id, nextState);
             delay = 1_000;
           },

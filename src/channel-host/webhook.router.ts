@@ -1,10 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
-import { ChannelParseError, type ChannelKind, type WebhookRequest } from '../../channels/types';
+import { ChannelParseError, type ChannelKind, type ParsedEvent } from '../../channels/types';
 import type { InboxRepository } from '../inboxes/inbox.repository';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import type { ChannelHost, LiveInbox } from './channel-host';
+import type { FailedIngestRepository } from './failed-ingests';
 import type { InboundProcessor } from './inbound';
+import { webhookRequest } from './webhook-request';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BODY = '5mb';
@@ -20,6 +22,7 @@ export function webhookRouter(deps: {
   host: ChannelHost;
   inboxes: InboxRepository;
   inbound: InboundProcessor;
+  failed: FailedIngestRepository;
   publicUrl: string;
   logger: Logger;
 }): Router {
@@ -54,14 +57,34 @@ export function webhookRouter(deps: {
       }
       throw new AppError(403, 'forbidden', `webhook refused: ${verified.reason}`);
     }
-    let events;
+    let events: ParsedEvent[];
     try {
+      if (request.bodyError) throw new ChannelParseError(request.bodyError);
       events = await live.instance.parse(request);
     } catch (err) {
-      if (err instanceof ChannelParseError) throw new AppError(400, 'bad_payload', err.message);
-      throw err;
+      // The provider would send it again and again: keep it for an admin and say we have it.
+      const error =
+        err instanceof ChannelParseError ? err.message : `parser failed: ${String(err)}`;
+      const failedIngestId = await deps.failed.record({
+        inboxId: live.inbox.id,
+        source: 'webhook',
+        payload: request.rawBody,
+        meta: {
+          kind: 'webhook',
+          subPath: request.subPath,
+          url: request.url,
+          contentType: request.headers['content-type'] ?? '',
+          query: request.query,
+        },
+        error,
+      });
+      deps.logger.warn(
+        { inboxId: live.inbox.id, failedIngestId, error },
+        'webhook payload unreadable; kept',
+      );
+      events = [];
     }
-    await deps.inbound.process(live, events);
+    await deps.inbound.process(live, events, 'webhook');
     const answer = (await live.instance.respond?.(request, events)) ?? {
       status: 200,
       contentType: 'application/json',
@@ -107,35 +130,13 @@ async function findInbox(
   return undefined;
 }
 
-function toWebhookRequest(req: Request, subPath: string, publicUrl: string): WebhookRequest {
-  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const type = String(req.headers['content-type'] ?? '')
-    .split(';')[0]!
-    .trim()
-    .toLowerCase();
-  let body: unknown = undefined;
-  const text = rawBody.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') {
-    body = Object.fromEntries(new URLSearchParams(text));
-  } else if (text) {
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      throw new AppError(400, 'bad_json', 'the body is not valid JSON');
-    }
-  }
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers))
-    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
-  return {
+function toWebhookRequest(req: Request, subPath: string, publicUrl: string) {
+  return webhookRequest({
     method: req.method,
     subPath,
     url: `${publicUrl}${req.originalUrl}`,
-    headers,
-    query,
-    rawBody,
-    body,
-  };
+    headers: req.headers,
+    query: req.query,
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+  });
 }

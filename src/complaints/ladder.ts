@@ -33,7 +33,10 @@ export async function setComplaintLevel(
     level: number;
     reason: string;
     actorId: string | null;
+    /** Who moved it; a user when actorId is set, a rule when `rule` is. */
+    actorType?: 'user' | 'rule' | 'customer' | 'system';
     rule?: string | null;
+    legal?: boolean;
   },
 ): Promise<LevelChange> {
   const [current] = await tx
@@ -49,6 +52,7 @@ export async function setComplaintLevel(
         conversationId: conversation.id,
         contactId: conversation.contactId,
         level: change.level,
+        legalFlag: change.legal ?? false,
       })
       .returning();
   } else {
@@ -56,6 +60,7 @@ export async function setComplaintLevel(
       .update(complaints)
       .set({
         level: change.level,
+        ...(change.legal ? { legalFlag: true } : {}),
         // A complaint that climbs is not resolved any more.
         status:
           current.status === 'resolved' || current.status === 'closed'
@@ -75,6 +80,7 @@ export async function setComplaintLevel(
     toLevel: change.level,
     reason: change.reason,
     actorId: change.actorId,
+    actorType: change.actorType ?? (change.actorId ? 'user' : change.rule ? 'rule' : 'system'),
     rule: change.rule ?? null,
   });
   return { complaint, from, to: change.level, created: !current };

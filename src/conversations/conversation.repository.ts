@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/rows';
 import {
+  complaints,
   contacts,
   conversations,
   escalations,
@@ -16,7 +17,7 @@ import {
 } from '../db/schema';
 import type { InboxScope } from '../auth/access.service';
 import { likePattern, normalizeForSearch } from '../search/normalize';
-import { toConversationDto, type ConversationDto, type Ref } from './dto';
+import { toConversationDto, type ComplaintSummaryDto, type ConversationDto, type Ref } from './dto';
 
 export interface ConversationFilter {
   scope: InboxScope;
@@ -105,11 +106,20 @@ export class ConversationRepository {
         contactName: contacts.name,
         assigneeName: assignee.name,
         teamName: teams.name,
+        complaint: {
+          id: complaints.id,
+          reference: complaints.reference,
+          level: complaints.level,
+          status: complaints.status,
+          category: complaints.category,
+          legalFlag: complaints.legalFlag,
+        },
       })
       .from(conversations)
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
-      .leftJoin(teams, eq(teams.id, conversations.teamId));
+      .leftJoin(teams, eq(teams.id, conversations.teamId))
+      .leftJoin(complaints, eq(complaints.conversationId, conversations.id));
   }
 
   private static toDto(r: {
@@ -117,12 +127,33 @@ export class ConversationRepository {
     contactName: string;
     assigneeName: string | null;
     teamName: string | null;
+    complaint: ComplaintSummaryDto | null;
   }): ConversationDto {
     return toConversationDto(r.c, {
       contact: { id: r.c.contactId, name: r.contactName },
       assignee: r.c.assigneeId ? { id: r.c.assigneeId, name: r.assigneeName ?? '' } : null,
       team: r.c.teamId ? { id: r.c.teamId, name: r.teamName ?? '' } : null,
+      complaint: r.complaint?.id ? r.complaint : null,
     });
+  }
+
+  /** The complaint summary of a conversation with a level (its complaint), else null. */
+  async complaintSummary(
+    conversationId: string,
+    db: Executor = this.db,
+  ): Promise<ComplaintSummaryDto | null> {
+    const [row] = await db
+      .select({
+        id: complaints.id,
+        reference: complaints.reference,
+        level: complaints.level,
+        status: complaints.status,
+        category: complaints.category,
+        legalFlag: complaints.legalFlag,
+      })
+      .from(complaints)
+      .where(eq(complaints.conversationId, conversationId));
+    return row ?? null;
   }
 
   async list(
@@ -197,6 +228,7 @@ export class ConversationRepository {
       contact,
       assignee: row.assigneeId ? { id: row.assigneeId, name: assigneeRow?.name ?? '' } : null,
       team: row.teamId ? { id: row.teamId, name: teamRow?.name ?? '' } : null,
+      complaint: row.level > 0 ? await this.complaintSummary(row.id, db) : null,
     });
   }
 

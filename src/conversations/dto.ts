@@ -41,6 +41,16 @@ export interface ContactDto {
   updatedAt: string;
 }
 
+/** What a conversation shows of its complaint (CONTRACT: `complaint` and its `level`). */
+export interface ComplaintSummaryDto {
+  id: string;
+  reference: string;
+  level: number;
+  status: string;
+  category: string | null;
+  legalFlag: boolean;
+}
+
 export interface ConversationDto {
   id: string;
   status: ConversationStatus;
@@ -61,8 +71,13 @@ export interface ConversationDto {
   snoozedUntil: string | null;
   firstReplyAt: string | null;
   firstResponseDueAt: string | null;
+  nextResponseDueAt: string | null;
   resolutionDueAt: string | null;
+  /** The worst of its running SLA clocks; null when no SLA applies. */
+  slaState: 'ok' | 'warning' | 'breached' | null;
   resolvedAt: string | null;
+  complaint: ComplaintSummaryDto | null;
+  csat: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -129,7 +144,12 @@ export function toContactDto(
 
 export function toConversationDto(
   row: ConversationRow,
-  refs: { contact: Ref; assignee: Ref | null; team: Ref | null },
+  refs: {
+    contact: Ref;
+    assignee: Ref | null;
+    team: Ref | null;
+    complaint?: ComplaintSummaryDto | null;
+  },
 ): ConversationDto {
   return {
     id: row.id,
@@ -151,8 +171,12 @@ export function toConversationDto(
     snoozedUntil: iso(row.snoozedUntil),
     firstReplyAt: iso(row.firstReplyAt),
     firstResponseDueAt: iso(row.firstResponseDueAt),
+    nextResponseDueAt: iso(row.nextResponseDueAt),
     resolutionDueAt: iso(row.resolutionDueAt),
+    slaState: row.slaState,
     resolvedAt: iso(row.resolvedAt),
+    complaint: refs.complaint ?? null,
+    csat: row.csat,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

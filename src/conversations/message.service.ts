@@ -4,7 +4,7 @@ import type { Tx } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { attachments, conversations, type ConversationRow } from '../db/schema';
 import type { Emit } from '../events/event-map';
-import type { Publish } from '../events/domain-events';
+import type { Actor, Publish } from '../events/domain-events';
 import type { JobQueue } from '../jobs/job-queue';
 import { badRequest, notFound } from '../errors';
 import { normalizeForSearch } from '../search/normalize';
@@ -25,6 +25,8 @@ export interface PostInput {
   attachmentIds?: string[] | undefined;
   /** Bot menus and other channel hints (kept on the message, read by the channel). */
   meta?: Record<string, unknown> | undefined;
+  /** Who made it happen, when not the sender itself (a rule): carried on the durable event. */
+  actor?: Actor | undefined;
 }
 
 /**
@@ -131,6 +133,11 @@ export class MessageService {
       inboxId: conversation.inboxId,
       senderType: input.sender.type,
       private: isPrivate,
+      actor:
+        input.actor ??
+        (input.sender.type === 'user'
+          ? { type: 'user', id: input.sender.id }
+          : { type: input.sender.type }),
     });
     if (!isPrivate) emit('jobs.enqueued', {});
     return dto;

@@ -3,13 +3,15 @@
  * and handed to listeners (rules, SLA, bot, outgoing webhooks) by the job worker, once per
  * listener, across instances. Socket payloads are a different, typed map (src/realtime).
  */
+import type { SlaTarget } from '../db/schema';
+
 export type Change = { from: unknown; to: unknown };
 
 export type Actor =
   | { type: 'user'; id: string }
   | { type: 'contact'; id: string }
   | { type: 'bot' }
-  | { type: 'system'; rule?: string };
+  | { type: 'system'; rule?: string; depth?: number };
 
 export interface DomainEventMap {
   'message.received': {
@@ -24,6 +26,7 @@ export interface DomainEventMap {
     inboxId: string;
     senderType: 'user' | 'bot' | 'system';
     private: boolean;
+    actor: Actor;
   };
   'conversation.created': { conversationId: string; contactId: string; inboxId: string };
   'conversation.updated': {
@@ -38,6 +41,17 @@ export interface DomainEventMap {
     changes: Record<string, Change>;
     actor: Actor;
   };
+  'complaint.created': { complaintId: string; conversationId: string; actor: Actor };
+  /** A resolved complaint came back: the customer said it is not solved, or wrote again. */
+  'complaint.reopened': {
+    complaintId: string;
+    conversationId: string;
+    reason: string;
+    actor: Actor;
+  };
+  'sla.warning': { conversationId: string; inboxId: string; target: SlaTarget };
+  'sla.breached': { conversationId: string; inboxId: string; target: SlaTarget };
+  'csat.received': { conversationId: string; complaintId: string | null; rating: number };
 }
 
 export type DomainEventName = keyof DomainEventMap;

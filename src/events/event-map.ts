@@ -1,4 +1,5 @@
 import type { ConversationDto, MessageDto, ContactDto } from '../conversations/dto';
+import type { SlaTarget } from '../db/schema';
 
 /**
  * Live events of this process, emitted after the transaction that caused them has committed:
@@ -19,6 +20,20 @@ export interface EventMap {
     level: number;
     fromLevel: number;
     reason: string;
+  };
+  'sla.warning': { conversation: ConversationDto; target: SlaTarget };
+  'sla.breached': { conversation: ConversationDto; target: SlaTarget };
+  /** A person should look at something (a rule asked for supervisors). */
+  notification: {
+    userIds: string[];
+    notification: {
+      id: string;
+      kind: string;
+      title: string;
+      body: string;
+      conversationId: string | null;
+      createdAt: string;
+    };
   };
   'contact.created': { contact: ContactDto };
   'contact.updated': { contact: ContactDto };

@@ -11,6 +11,7 @@ import { users } from '../db/schema';
 import { audit } from '../audit/audit';
 import type { ChannelHost } from '../channel-host/channel-host';
 import type { HealthTracker } from '../channel-host/health';
+import type { FailedIngestRepository } from '../channel-host/failed-ingests';
 import type { SecretBox } from '../channel-host/secret-box';
 import { AppError, badRequest, conflict, notFound } from '../errors';
 import { cleanDeep } from '../text/clean';
@@ -35,6 +36,8 @@ export interface InboxDto {
   health: InboxHealth;
   /** Where the provider must send its webhooks, for the admin to paste into its console. */
   webhookUrls: string[];
+  /** Inbound payloads that could not be stored and wait for an admin (retry or discard). */
+  failedIngests: number;
   memberIds: string[];
   createdAt: string;
 }
@@ -71,6 +74,7 @@ export class InboxService {
     private readonly host: ChannelHost,
     private readonly secrets: SecretBox,
     private readonly health: HealthTracker,
+    private readonly failed: FailedIngestRepository,
     private readonly access: AccessService,
     private readonly publicUrl: string,
   ) {}
@@ -274,7 +278,11 @@ export class InboxService {
   }
 
   private async dtos(rows: InboxRow[]): Promise<InboxDto[]> {
-    const members = await this.repo.members(rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [members, failed] = await Promise.all([
+      this.repo.members(ids),
+      this.failed.openCounts(ids),
+    ]);
     return rows.map((r) => {
       const definition = this.host.definition(r.channel);
       const set = r.credentials ? Object.keys(this.host.credentialsOf(r)).sort() : [];
@@ -291,6 +299,7 @@ export class InboxService {
               [this.publicUrl, 'webhooks', webhook.provider, r.id, p].filter(Boolean).join('/'),
             )
           : [],
+        failedIngests: failed.get(r.id) ?? 0,
         memberIds: members.filter((m) => m.inboxId === r.id).map((m) => m.userId),
         createdAt: r.createdAt.toISOString(),
       };

@@ -91,6 +91,8 @@ export class IngestService {
         contact,
         assignee: row.assigneeId ? { id: row.assigneeId, name: outcome.assignee_name ?? '' } : null,
         team: row.teamId ? { id: row.teamId, name: outcome.team_name ?? '' } : null,
+        // Only a conversation with a level has a complaint: one more read, only then.
+        complaint: row.level > 0 ? await this.conversations.complaintSummary(row.id) : null,
       });
       if (outcome.first_message) emit('conversation.created', { conversation });
       emit('message.created', {

@@ -72,6 +72,7 @@ export class JobQueue {
               attempts: 0,
               leaseToken: null,
               lockedBy: null,
+              lockedUntil: null,
               updatedAt: new Date(),
             }
           : { updatedAt: sql`${jobs.updatedAt}` },
@@ -84,11 +85,16 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Claims jobs due at `now` (the worker's clock, which tests move) that nobody holds: a claim
+   * holds a job until `locked_until`, on the database's own clock, renewed by heartbeat.
+   */
   async claim(
     kinds: string[],
     limit: number,
     worker: string,
     leaseMs: number,
+    now: Date = new Date(),
   ): Promise<ClaimedJob[]> {
     if (!kinds.length || limit <= 0) return [];
     const kindList = sql.join(
@@ -100,14 +106,16 @@ export class JobQueue {
       sql`
       with due as (
         select id from jobs
-        where state = 'pending' and run_at <= now() and kind in (${kindList})
+        where state = 'pending' and run_at <= greatest(now(), ${now.toISOString()}::timestamptz)
+          and (locked_until is null or locked_until < now())
+          and kind in (${kindList})
         order by run_at
         limit ${limit}
         for update skip locked
       )
       update jobs j
          set attempts = j.attempts + 1,
-             run_at = now() + make_interval(secs => ${leaseMs / 1000}),
+             locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
              lease_token = nextval('job_lease_seq'),
              locked_by = ${worker},
              updated_at = now()
@@ -134,7 +142,7 @@ export class JobQueue {
     );
     const rows = await queryRows<{ id: string | number }>(
       this.db,
-      sql`update jobs set run_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+      sql`update jobs set locked_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
           where (id, lease_token) in (${pairs}) and state = 'pending'
           returning id`,
     );
@@ -160,10 +168,11 @@ export class JobQueue {
       tx,
       'dead' in outcome
         ? sql`update jobs set state = 'dead', last_error = ${outcome.error}, lease_token = null,
-                locked_by = null, updated_at = now()
+                locked_by = null, locked_until = null, updated_at = now()
               where id = ${job.id} and lease_token = ${job.leaseToken} returning id`
         : sql`update jobs set run_at = ${outcome.runAt.toISOString()}::timestamptz,
-                last_error = ${outcome.error}, lease_token = null, locked_by = null, updated_at = now()
+                last_error = ${outcome.error}, lease_token = null, locked_by = null,
+                locked_until = null, updated_at = now()
               where id = ${job.id} and lease_token = ${job.leaseToken} returning id`,
     );
     return rows.length > 0;

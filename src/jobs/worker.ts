@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/client';
 import type { Logger } from '../logger';
+import { systemClock, type Clock } from '../clock';
 import { retryDelayMs } from './backoff';
 import type { ClaimedJob, JobQueue } from './job-queue';
 
@@ -68,6 +69,7 @@ export class JobWorker {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly opts: WorkerOptions,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   register(kind: string, handler: JobHandler): void {

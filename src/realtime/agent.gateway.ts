@@ -6,6 +6,7 @@ import type { ConversationService } from '../conversations/conversation.service'
 import type { EventService } from '../events/event.service';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
+import { cleanDeep } from '../text/clean';
 import { readCookie, SESSION_COOKIE } from '../api/http';
 import { uuid } from '../api/schemas';
 
@@ -16,6 +17,7 @@ const roomsFor = (scope: InboxScope) => (scope === 'all' ? [ALL_INBOXES] : scope
 const tokenRoom = (id: string) => `token:${id}`;
 
 type Ack = (response: unknown) => void;
+const KNOWN_EVENTS = new Set(['conversation.view', 'conversation.leave', 'typing', 'message.send']);
 
 const viewSchema = z.object({ conversationId: uuid }).strict();
 const typingSchema = z
@@ -96,7 +98,7 @@ export class AgentGateway {
     ) => {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
         const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
-        const parsed = schema.safeParse(payload);
+        const parsed = schema.safeParse(cleanDeep(payload));
         if (!parsed.success) {
           const message = parsed.error.issues
             .map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`)
@@ -150,6 +152,14 @@ export class AgentGateway {
     });
 
     socket.on('disconnect', () => this.leaveAll(socket));
+    // An event nobody handles still gets an answer, so a client never waits for nothing.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (!KNOWN_EVENTS.has(event) && typeof ack === 'function')
+        (ack as Ack)({
+          error: { code: 'unknown_event', message: `no such event: ${event.slice(0, 100)}` },
+        });
+    });
   }
 
   private async rooms(principal: Principal): Promise<string[]> {

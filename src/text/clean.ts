@@ -14,9 +14,20 @@ export function cleanText(value: string): string {
 export function cleanDeep<T>(value: T): T {
   if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => cleanDeep(v)) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  // Plain objects, including the prototype-less ones query-string parsers make.
+  const proto: unknown =
+    value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (value && typeof value === 'object' && (proto === Object.prototype || proto === null)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[cleanText(k)] = cleanDeep(v);
+    // defineProperty, not assignment: a key "__proto__" (JSON.parse makes it an own property)
+    // must stay a plain key and never become the copy's prototype.
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, cleanText(k), {
+        value: cleanDeep(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out as T;
   }
   return value;

@@ -12,7 +12,7 @@ import {
   messages,
   users,
 } from '../db/schema';
-import { businessHoursFromRow, isOpen, nextOpening } from '../business-hours/business-hours';
+import { calendarProblems, isOpen, nextOpening, type Calendar } from '../business-hours/calendar';
 
 /**
  * What the phone menu looks up while a call is in progress, read from the database: the
@@ -47,8 +47,11 @@ export class DatabaseVoiceDirectory implements VoiceDirectory {
       .innerJoin(businessHours, eq(businessHours.id, inboxes.businessHoursId))
       .where(eq(inboxes.id, inboxId));
     // No calendar (or one that cannot be read): always open, as before any was set.
-    const hours = row ? businessHoursFromRow(row) : undefined;
-    if (!hours) return { open: true, opensAt: null, timeZone: 'UTC' };
+    const hours: Calendar | undefined = row
+      ? { timeZone: row.timezone, weekly: row.weekly, holidays: row.holidays }
+      : undefined;
+    if (!hours || calendarProblems(hours).length)
+      return { open: true, opensAt: null, timeZone: 'UTC' };
     const open = isOpen(hours, at);
     return { open, opensAt: open ? at : nextOpening(hours, at), timeZone: hours.timeZone };
   }

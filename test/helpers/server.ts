@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server';
 import type { ChannelDefinition } from '../../channels/types';
 import { createTestStorage, type TestStorage } from './database';
 
@@ -25,7 +25,11 @@ export interface TestServer {
 /** The whole server in this process, on a free port, with its own database. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { storage?: TestStorage; channels?: ChannelDefinition[] } = {},
+  opts: {
+    storage?: TestStorage;
+    channels?: ChannelDefinition[];
+    listeners?: StartOptions['listeners'];
+  } = {},
 ): Promise<TestServer> {
   const storage = opts.storage ?? (await createTestStorage());
   const config = loadConfig({
@@ -41,6 +45,7 @@ export async function startTestServer(
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
     print: () => undefined,
     channels: opts.channels ?? [],
+    listeners: opts.listeners ?? [],
   });
   return {
     url: server.url,
@@ -320,3 +325,17 @@ export async function newVisitorWrites(url: string, text: string): Promise<strin
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Probes until `ok` holds or the time is up; returns the last value (the test asserts on it). */
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await sleep(50);
+  }
+}

@@ -4,7 +4,7 @@ import { ChannelSendError, type InboundMessage } from '../../channels/types';
 import { conversations, inboxes, jobs, messages, type InboxRow } from '../../src/db/schema';
 import type { EventName } from '../../src/events/event-map';
 import { queryRows } from '../../src/db/rows';
-import { login, startTestServer, type Api, type TestServer } from '../helpers/server';
+import { login, startTestServer, type Api, type TestServer, waitFor } from '../helpers/server';
 import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
 let t: TestServer;
@@ -31,15 +31,6 @@ function recordEvents(names: EventName[]) {
   for (const name of names)
     t.server.events.on(name, (payload) => void seen.push({ name, payload }));
   return seen;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const deliveryJob = async (messageId: string) =>

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { InboundMessage } from '../../channels/types';
@@ -10,7 +11,14 @@ import {
   messages,
   type InboxRow,
 } from '../../src/db/schema';
-import { login, request, startTestServer, type Api, type TestServer } from '../helpers/server';
+import {
+  login,
+  request,
+  startTestServer,
+  type Api,
+  type TestServer,
+  waitFor,
+} from '../helpers/server';
 import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
 const provider = new ScriptedProvider();
@@ -27,15 +35,6 @@ const inbound = (phone: string, text: string, extra: Partial<InboundMessage> = {
     attachments: [],
     ...extra,
   }) satisfies InboundMessage;
-
-async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const db = () => t.server.database.db;
 const conversationRow = async (id: string) =>
@@ -183,14 +182,77 @@ describe('webhooks', () => {
     expect((await conversationRow(rows[0]!.conversationId)).channelRef).toEqual({ chat: 'c-9' });
   });
 
-  it('answer 400 for a payload the channel cannot read and 404 for an unknown inbox', async () => {
+  it('keep a payload the channel cannot read (no poison), answer 200, and let an admin retry or discard it', async () => {
     const headers = { 'x-scripted-key': 'secret-key-5678' };
-    expect((await post(`/webhooks/scripted/${sms.id}/in`, { nope: 1 }, headers)).status).toBe(400);
+    expect((await post(`/webhooks/scripted/${sms.id}/in`, { nope: 1 }, headers)).status).toBe(200);
     const raw = await request(t.url, 'POST', `/webhooks/scripted/${sms.id}/in`, {
       raw: '{not json',
       headers,
     });
-    expect(raw.status).toBe(400);
+    expect(raw.status).toBe(200);
+    const failed = await admin.get<{ items: { id: string; error: string; preview: string }[] }>(
+      `/api/v1/inboxes/${sms.id}/failed`,
+    );
+    expect(failed.body.items.map((f) => f.error)).toEqual([
+      'the body is not valid JSON',
+      'not a scripted message',
+    ]);
+    expect(failed.body.items[0]!.preview).toBe('{not json');
+    const inbox = await admin.get<{ failedIngests: number }>(`/api/v1/inboxes/${sms.id}`);
+    expect(inbox.body.failedIngests).toBe(2);
+
+    const [bad, nope] = failed.body.items;
+    const retried = await admin.send<{ error: { code: string; message: string } }>(
+      'POST',
+      `/api/v1/inboxes/${sms.id}/failed/${bad!.id}/retry`,
+    );
+    expect(retried.status).toBe(409);
+    expect(retried.body.error).toMatchObject({ code: 'retry_failed' });
+    expect(
+      (await admin.send('POST', `/api/v1/inboxes/${sms.id}/failed/${bad!.id}/discard`)).status,
+    ).toBe(204);
+    expect(
+      (await admin.send('POST', `/api/v1/inboxes/${sms.id}/failed/${nope!.id}/discard`)).status,
+    ).toBe(204);
+    expect(
+      (await admin.get<{ items: unknown[] }>(`/api/v1/inboxes/${sms.id}/failed`)).body.items,
+    ).toEqual([]);
+  });
+
+  it('keep a message the database refuses, store its neighbours, and retry it once fixed', async () => {
+    const headers = { 'x-scripted-key': 'secret-key-5678' };
+    // An id too long for the unique index (random, so it does not compress): PostgreSQL
+    // refuses the row, every time.
+    const poison = { id: randomBytes(6000).toString('hex'), from: '+15550000003', text: 'poison' };
+    expect((await post(`/webhooks/scripted/${sms.id}/in`, poison, headers)).status).toBe(200);
+    const fine = { id: 'after-poison', from: '+15550000003', text: 'the next one' };
+    expect((await post(`/webhooks/scripted/${sms.id}/in`, fine, headers)).status).toBe(200);
+    expect(
+      await db().select().from(messages).where(eq(messages.providerMessageId, 'after-poison')),
+    ).toHaveLength(1);
+    const failed = await admin.get<{ items: { id: string; error: string; source: string }[] }>(
+      `/api/v1/inboxes/${sms.id}/failed`,
+    );
+    expect(failed.body.items).toHaveLength(1);
+    expect(failed.body.items[0]!.source).toBe('webhook');
+    const health = await admin.get<{ health: { status: string; lastError: string } }>(
+      `/api/v1/inboxes/${sms.id}`,
+    );
+    expect(health.body.health.lastError).toMatch(/could not be stored/);
+    // Nothing retries on its own; an admin's retry fails again with the reason.
+    const retry = await admin.send<{ error: { code: string } }>(
+      'POST',
+      `/api/v1/inboxes/${sms.id}/failed/${failed.body.items[0]!.id}/retry`,
+    );
+    expect(retry.status).toBe(409);
+    await admin.send(
+      'POST',
+      `/api/v1/inboxes/${sms.id}/failed/${failed.body.items[0]!.id}/discard`,
+    );
+  });
+
+  it('answer 404 for an unknown inbox', async () => {
+    const headers = { 'x-scripted-key': 'secret-key-5678' };
     expect(
       (await post('/webhooks/scripted/00000000-0000-4000-8000-000000000000/in', {}, headers))
         .status,

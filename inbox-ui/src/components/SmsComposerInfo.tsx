@@ -48,10 +48,8 @@ export function SmsComposerInfo({ channel, text, isNote, recipient }: Props) {
           {strayUnicode(counter.unicodeCharacters) ? (
             <span className="composer__counter-why">
               {' '}
-              {t('sms.unicodeBecause', {
-                // Isolated, so a right-to-left character cannot reorder the sentence around it.
-                chars: `\u2068${counter.unicodeCharacters.join(' ')}\u2069`,
-              })}
+              {/* The translator isolates the characters, so none can reorder the sentence. */}
+              {t('sms.unicodeBecause', { chars: counter.unicodeCharacters.join(' ') })}
             </span>
           ) : null}
         </p>

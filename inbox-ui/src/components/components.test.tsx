@@ -101,6 +101,8 @@ describe('MessageBubble', () => {
           contentType: 'application/pdf',
           size: 2048,
           url: '/api/v1/attachments/a1',
+          state: 'stored',
+          error: null,
         },
         {
           id: 'a2',
@@ -108,6 +110,8 @@ describe('MessageBubble', () => {
           contentType: 'image/jpeg',
           size: 10,
           url: '/api/v1/attachments/a2',
+          state: 'stored',
+          error: null,
         },
       ],
     });
@@ -140,6 +144,37 @@ describe('MessageBubble', () => {
     const time = html.match(/<time[^>]*>([^<]*)<\/time>/)?.[1] ?? '';
     expect(time).toMatch(/[۰-۹]/);
     expect(time).not.toMatch(/[0-9]/);
+  });
+});
+
+describe('customer text with a right-to-left override (U+202E)', () => {
+  const evil = 'Eve\u202Egnp.exe';
+  it('stays inside its own isolated element in the list, the thread and the sidebar', () => {
+    const row = render(
+      <ConversationRow
+        conversation={conversation('c9', {
+          contact: { id: 'k9', name: evil },
+          lastMessagePreview: evil,
+        })}
+        selected={false}
+        index={0}
+        setSize={1}
+        now={NOW}
+        onSelect={noop}
+      />,
+    );
+    expect(row).toContain(`<span class="row__name" dir="auto">${evil}</span>`);
+    expect(row).toContain(`<div class="row__preview" dir="auto">${evil}</div>`);
+    const bubble = render(
+      <MessageBubble
+        message={message('m9', 'c9', { text: evil })}
+        channel="sms"
+        contactName={evil}
+        now={NOW}
+      />,
+    );
+    expect(bubble).toContain(`<span class="msg__sender" dir="auto">${evil}</span>`);
+    expect(bubble).toContain(`<p class="msg__text" dir="auto">${evil}</p>`);
   });
 });
 
@@ -232,6 +267,8 @@ describe('screens', () => {
     active: true,
     inboxIds: [],
     teamIds: [],
+    phone: null,
+    onDuty: false,
     createdAt: '',
   };
 
@@ -327,8 +364,8 @@ describe('screens', () => {
           notes: 'Prefers mornings',
           customAttributes: { plan: 'Pro' },
           identities: [
-            { kind: 'telegram', value: '123456' },
-            { kind: 'phone', value: '+79001234567' },
+            { kind: 'telegram', value: '123456', state: 'ok', stateReason: null },
+            { kind: 'phone', value: '+79001234567', state: 'ok', stateReason: null },
           ],
           lastSeenAt: null,
           createdAt: '2023-01-01T00:00:00Z',

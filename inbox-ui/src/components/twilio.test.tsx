@@ -27,7 +27,7 @@ function withContact(over: Partial<ConversationWithContact> = {}): ConversationW
       lifetimeValue: null,
       notes: '',
       customAttributes: {},
-      identities: [{ kind: 'phone', value: '+989121234567', state: 'ok' }],
+      identities: [{ kind: 'phone', value: '+989121234567', state: 'ok', stateReason: null }],
       lastSeenAt: null,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
@@ -51,8 +51,9 @@ describe('SmsComposerInfo', () => {
     const quote = render(
       <SmsComposerInfo channel="sms" text="It’s here" isNote={false} recipient={null} />,
     );
-    expect(quote).toContain(
-      'Unicode because of \u2068’\u2069: 70 characters a segment instead of 160.',
+    // The characters may be isolated (the translator isolates what could reorder a sentence).
+    expect(quote).toMatch(
+      /Unicode because of \u2068?’\u2069?: 70 characters a segment instead of 160\./,
     );
   });
 
@@ -114,7 +115,9 @@ describe('CallbackButton', () => {
     expect(callbackNumber(withContact())).toBe('+989121234567');
     expect(
       callbackNumber(
-        withContact({ recipient: { kind: 'phone', value: '+79161234567', state: 'ok' } }),
+        withContact({
+          recipient: { kind: 'phone', value: '+79161234567', state: 'ok', stateReason: null },
+        }),
       ),
     ).toBe('+79161234567');
   });
@@ -133,6 +136,7 @@ describe('voicemail and files not kept', () => {
               contentType: 'audio/mpeg',
               size: 10,
               url: '/api/v1/attachments/a1',
+              error: null,
               state: 'stored',
             },
             {

@@ -44,12 +44,35 @@ export function formatNumber(locale: Locale, n: number): string {
   return format.format(n);
 }
 
-/** Replaces `{name}` placeholders; numbers are written in the locale's digits. */
+/** First-strong isolate … pop directional isolate (Unicode bidi isolation). */
+export const isolate = (text: string) => `\u2068${text}\u2069`;
+
+// Explicit direction controls (marks, embeddings, overrides, isolates, the Arabic letter mark).
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+const LTR_LETTER = /[A-Za-z\u00C0-\u024F\u0370-\u052F]/;
+
+/**
+ * Whether a value put into a sentence of this locale must be isolated: it carries direction
+ * controls (an override would turn the rest of the sentence around), or letters of the other
+ * direction (a Persian name in an English sentence, an English one in a Persian sentence).
+ */
+export function needsIsolation(value: string, locale: Locale): boolean {
+  if (BIDI_CONTROL.test(value)) return true;
+  return directionOf(locale) === 'rtl' ? LTR_LETTER.test(value) : RTL_LETTER.test(value);
+}
+
+/**
+ * Replaces `{name}` placeholders; numbers are written in the locale's digits. Text values that
+ * need it are isolated: a customer's name holding a right-to-left override (U+202E), or written
+ * in the other direction, never turns the sentence around it.
+ */
 export function interpolate(template: string, locale: Locale, vars: Vars = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = vars[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? formatNumber(locale, value) : value;
+    if (typeof value === 'number') return formatNumber(locale, value);
+    return needsIsolation(value, locale) ? isolate(value) : value;
   });
 }
 
@@ -64,7 +87,7 @@ export function translate(dict: Dictionary, locale: Locale, key: MessageKey, var
 /** Joins names the way the language does ("A, B and C" / "A، B و C" / "A, B и C"). */
 export function formatList(locale: Locale, items: string[]): string {
   return new Intl.ListFormat(INTL_TAG[locale], { style: 'long', type: 'conjunction' }).format(
-    items,
+    items.map((item) => (needsIsolation(item, locale) ? isolate(item) : item)),
   );
 }
 

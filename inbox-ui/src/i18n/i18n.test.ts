@@ -131,7 +131,26 @@ describe('translate', () => {
   });
 
   it('leaves string variables as given and unknown placeholders untouched', () => {
-    expect(interpolate('{name} / {missing}', 'fa', { name: 'Ali 12' })).toBe('Ali 12 / {missing}');
+    expect(interpolate('{name} / {missing}', 'en', { name: 'Ali 12' })).toBe('Ali 12 / {missing}');
+  });
+
+  it('isolates a name that would turn the sentence around it', () => {
+    // A right-to-left override in a customer's name: isolated, it stays inside the name.
+    expect(interpolate('{name} is typing…', 'en', { name: 'Eve\u202Eevil' })).toBe(
+      '\u2068Eve\u202Eevil\u2069 is typing…',
+    );
+    // A name written in the other direction than the sentence.
+    expect(interpolate('{name} is typing…', 'en', { name: 'سارا' })).toBe(
+      '\u2068سارا\u2069 is typing…',
+    );
+    expect(interpolate('{name} در حال نوشتن است', 'fa', { name: 'Ali 12' })).toBe(
+      '\u2068Ali 12\u2069 در حال نوشتن است',
+    );
+    // Same direction, no controls: nothing added.
+    expect(interpolate('{name} در حال نوشتن است', 'fa', { name: 'سارا' })).toBe(
+      'سارا در حال نوشتن است',
+    );
+    expect(formatList('en', ['Ann', 'س'])).toBe('Ann and \u2068س\u2069');
   });
 
   it('selects Intl plural categories per locale', () => {

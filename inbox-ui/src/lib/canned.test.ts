@@ -10,8 +10,8 @@ const ctx: TemplateContext = {
     tier: 'gold',
     customAttributes: { plan: 'Pro', orders: 12 },
     identities: [
-      { kind: 'email', value: 'sara@example.com' },
-      { kind: 'phone', value: '+989121234567' },
+      { kind: 'email', value: 'sara@example.com', state: 'ok', stateReason: null },
+      { kind: 'phone', value: '+989121234567', state: 'ok', stateReason: null },
     ],
   },
   agent: { name: 'Maya Stone', email: 'maya@example.com' },

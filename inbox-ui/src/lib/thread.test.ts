@@ -62,7 +62,7 @@ describe('toSummary', () => {
       lifetimeValue: null,
       notes: 'Prefers SMS',
       customAttributes: { city: 'Shiraz' },
-      identities: [{ kind: 'phone', value: '+989120000000' }],
+      identities: [{ kind: 'phone', value: '+989120000000', state: 'ok', stateReason: null }],
       lastSeenAt: null,
       createdAt: '2024-03-20T09:00:00.000Z',
       updatedAt: '2024-03-20T09:00:00.000Z',

@@ -4,6 +4,7 @@ import type { Channel, Inbox, User } from '../api/types';
 import { CHANNELS } from '../api/types';
 import { SelectField, TextField } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
+import { InboxHealth } from './InboxHealth';
 import { MemberPicker } from './MemberPicker';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
@@ -52,7 +53,7 @@ export function InboxesSection({
                 {inbox.enabled ? t('settings.enabled') : t('settings.disabled')}
               </span>
               <span className="muted">
-                {t('settings.membersCount', { count: inbox.memberIds.length })}
+                {t('settings.membersCount', { count: inbox.memberIds?.length ?? 0 })}
               </span>
             </div>
             <div className="rows__actions">
@@ -67,13 +68,14 @@ export function InboxesSection({
                 {inbox.enabled ? t('settings.disable') : t('settings.enable')}
               </RowButton>
             </div>
+            {inbox.health ? <InboxHealth inbox={inbox} /> : null}
             {inbox.channel === 'sms' || inbox.channel === 'voice' ? (
               <TwilioInboxDetails inbox={inbox} run={run} />
             ) : null}
             {editing === inbox.id ? (
               <MemberPicker
                 users={users}
-                value={inbox.memberIds}
+                value={inbox.memberIds ?? []}
                 onChange={(memberIds) => void run(() => api.updateInbox(inbox.id, { memberIds }))}
               />
             ) : null}

@@ -17,7 +17,7 @@ export function withSettings(
   inbox: Inbox,
   changes: Record<string, unknown>,
 ): Record<string, unknown> {
-  return { ...inbox.settings, ...changes };
+  return { ...(inbox.settings ?? {}), ...changes };
 }
 
 /**
@@ -56,7 +56,7 @@ export function TwilioInboxDetails({ inbox, run }: { inbox: Inbox; run: Run }) {
           <label className="checkbox">
             <input
               type="checkbox"
-              checked={inbox.settings['missedCallSms'] === true}
+              checked={inbox.settings?.['missedCallSms'] === true}
               onChange={(e) =>
                 void run(
                   () =>

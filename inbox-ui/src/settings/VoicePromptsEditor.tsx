@@ -30,7 +30,7 @@ export function VoicePromptsEditor({ inbox, run }: { inbox: Inbox; run: Run }) {
   const { t } = useI18n();
   const [language, setLanguage] = useState<CallLanguage>('en');
   const [prompts, setPrompts] = useState<PromptSettings>(() =>
-    readPromptSettings(inbox.settings['prompts']),
+    readPromptSettings(inbox.settings?.['prompts']),
   );
   const [uploading, setUploading] = useState<PromptKey | null>(null);
   const entry = prompts[language] ?? {};

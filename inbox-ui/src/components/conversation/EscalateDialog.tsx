@@ -110,7 +110,12 @@ export function EscalateDialog({
                   })}
                 </span>
                 <span className="muted">
-                  {h.actor ? `${h.actor.name} · ` : ''}
+                  {h.actor ? (
+                    <>
+                      <bdi>{h.actor.name}</bdi>
+                      {' · '}
+                    </>
+                  ) : null}
                   {formatDateTime(h.createdAt, locale)}
                 </span>
               </li>

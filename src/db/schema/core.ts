@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -132,8 +133,12 @@ export const businessHours = pgTable('business_hours', {
   name: text('name').notNull(),
   timezone: text('timezone').notNull().default('UTC'),
   /** [{day: 0-6, open: "09:00", close: "17:00"}] in the timezone above. */
-  weekly: jsonb('weekly').notNull().default([]),
-  holidays: jsonb('holidays').notNull().default([]),
+  weekly: jsonb('weekly')
+    .$type<{ day: number; open: string; close: string }[]>()
+    .notNull()
+    .default([]),
+  holidays: jsonb('holidays').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
 });
 
 /** What the channel host knows of an inbox's link to its provider, shown to admins. */
@@ -248,17 +253,6 @@ export const contactIdentities = pgTable(
   ],
 );
 
-export const slaPolicies = pgTable('sla_policies', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  /** Applies to contacts of this tier (null = everyone) and complaints of this level (null = any). */
-  tier: text('tier'),
-  level: integer('level'),
-  firstResponseMinutes: integer('first_response_minutes').notNull(),
-  resolutionMinutes: integer('resolution_minutes').notNull(),
-  businessHoursOnly: boolean('business_hours_only').notNull().default(true),
-});
-
 export const conversations = pgTable(
   'conversations',
   {
@@ -298,9 +292,17 @@ export const conversations = pgTable(
     waitingSince: ts('waiting_since'),
     firstReplyAt: ts('first_reply_at'),
     snoozedUntil: ts('snoozed_until'),
-    slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    slaPolicyId: uuid('sla_policy_id'),
+    /** Set by a rule ("apply SLA policy"): the policy stays, whatever else matches. */
+    slaPolicyPinned: boolean('sla_policy_pinned').notNull().default(false),
     firstResponseDueAt: ts('first_response_due_at'),
+    nextResponseDueAt: ts('next_response_due_at'),
     resolutionDueAt: ts('resolution_due_at'),
+    /** Worst state of the running SLA clocks: ok | warning | breached; null without an SLA. */
+    slaState: text('sla_state').$type<'ok' | 'warning' | 'breached'>(),
+    /** The customer was asked whether it is solved; an answer until then counts. */
+    confirmationUntil: ts('confirmation_until'),
+    csat: integer('csat'),
     resolvedAt: ts('resolved_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -394,6 +396,8 @@ export const jobs = pgTable(
     maxAttempts: integer('max_attempts').notNull().default(8),
     leaseToken: bigint('lease_token', { mode: 'number' }),
     lockedBy: text('locked_by'),
+    /** Held by a worker until then (the database's clock), renewed by its heartbeat. */
+    lockedUntil: ts('locked_until'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -439,12 +443,20 @@ export const complaints = pgTable(
     reopenCount: integer('reopen_count').notNull().default(0),
     dueAt: ts('due_at'),
     csat: integer('csat'),
+    csatComment: text('csat_comment'),
+    /** Short and unambiguous, for the customer to quote: C-26-0193. */
+    reference: text('reference')
+      .notNull()
+      .default(sql`next_complaint_reference(now())`),
+    description: text('description'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     resolvedAt: ts('resolved_at'),
   },
   (t) => [
     uniqueIndex('complaints_conversation_key').on(t.conversationId),
+    uniqueIndex('complaints_reference_key').on(t.reference),
+    index('complaints_level_status_idx').on(t.level, t.status),
     check('complaints_level_range', sql`${t.level} between 1 and 4`),
   ],
 );
@@ -463,6 +475,11 @@ export const escalations = pgTable(
     reason: text('reason').notNull(),
     /** users.id when a person escalated; null when a rule did (rule named in `rule`). */
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who moved it: user, rule, customer (said "not solved") or system. */
+    actorType: text('actor_type')
+      .$type<'user' | 'rule' | 'customer' | 'system'>()
+      .notNull()
+      .default('user'),
     rule: text('rule'),
     createdAt: createdAt(),
   },
@@ -530,6 +547,36 @@ export type ConversationStatus = (typeof conversationStatus.enumValues)[number];
 export type Priority = (typeof priority.enumValues)[number];
 export type Role = (typeof userRole.enumValues)[number];
 export type MessageStatus = (typeof messageStatus.enumValues)[number];
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/** Inbound payloads that could not be stored, kept for an admin to retry or discard. */
+export const failedIngests = pgTable(
+  'failed_ingests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    source: text('source').$type<'webhook' | 'receiver'>().notNull(),
+    payload: bytea('payload').notNull(),
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    error: text('error').notNull(),
+    state: text('state').$type<'failed' | 'retried' | 'discarded'>().notNull().default('failed'),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('failed_ingests_open_idx')
+      .on(t.inboxId, t.createdAt)
+      .where(sql`${t.state} = 'failed'`),
+  ],
+);
+export type FailedIngestRow = typeof failedIngests.$inferSelect;
 
 /** Server-wide values that every instance must share, e.g. the visitor-token secret. */
 export const appSettings = pgTable('app_settings', {

@@ -1,0 +1,3 @@
+// The database schema, one file per job; `import * as schema` sees every table.
+export * from './core';
+export * from './complaints';

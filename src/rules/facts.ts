@@ -1,0 +1,138 @@
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { queryRows } from '../db/rows';
+import type { Db } from '../db/client';
+import {
+  complaints,
+  contacts,
+  conversations,
+  messages,
+  type ComplaintRow,
+  type ConversationRow,
+  type SlaTarget,
+} from '../db/schema';
+import type { Facts } from './engine';
+
+export interface EventRefs {
+  conversationId: string;
+  messageId?: string | undefined;
+  target?: SlaTarget | undefined;
+  rating?: number | undefined;
+}
+
+export interface LoadedFacts {
+  values: Facts;
+  conversation: ConversationRow;
+  /** The complaint the event is about: this conversation's, or the customer's open one. */
+  complaint: ComplaintRow | null;
+  contactLanguage: string | null;
+}
+
+const REPEAT_DAYS = 7;
+
+/**
+ * What rule conditions see of one event: the conversation, its customer, the complaint (this
+ * conversation's, or the customer's open complaint from another channel when they come back
+ * about it), the message, the SLA target, the rating. A handful of indexed reads.
+ */
+export async function loadFacts(db: Db, refs: EventRefs, now: Date): Promise<LoadedFacts | null> {
+  const [conv] = await db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.id, refs.conversationId));
+  if (!conv) return null;
+  const [[contact], [own], message] = await Promise.all([
+    db
+      .select({
+        tier: contacts.tier,
+        lifetimeValue: contacts.lifetimeValue,
+        language: contacts.language,
+      })
+      .from(contacts)
+      .where(eq(contacts.id, conv.contactId)),
+    db.select().from(complaints).where(eq(complaints.conversationId, conv.id)),
+    refs.messageId
+      ? db
+          .select({
+            text: messages.text,
+            direction: messages.direction,
+            meta: messages.meta,
+            createdAt: messages.createdAt,
+          })
+          .from(messages)
+          .where(eq(messages.id, refs.messageId))
+          .then((rows) => rows[0])
+      : Promise.resolve(undefined),
+  ]);
+  const since = new Date(now.getTime() - REPEAT_DAYS * 86_400_000);
+  const recent = await db
+    .select()
+    .from(complaints)
+    .where(and(eq(complaints.contactId, conv.contactId), gte(complaints.createdAt, since)))
+    .orderBy(desc(complaints.createdAt));
+  const openElsewhere = recent.find(
+    (k) => k.conversationId !== conv.id && (k.status === 'open' || k.status === 'reopened'),
+  );
+  const complaint = own ?? (message?.direction === 'in' ? (openElsewhere ?? null) : null);
+
+  // Back about it: after our reply in the complaint's own conversation (this message started a
+  // new wait), or from another conversation (another channel) while it is open.
+  const startedWait =
+    message?.direction === 'in' &&
+    conv.firstReplyAt !== null &&
+    conv.waitingSince !== null &&
+    Math.abs(conv.waitingSince.getTime() - message.createdAt.getTime()) < 1000;
+  const repeatContact =
+    !!complaint &&
+    (complaint.status === 'open' || complaint.status === 'reopened') &&
+    complaint.createdAt >= since &&
+    (own ? startedWait : conv.messageCount <= 1 || startedWait);
+
+  const values: Facts = {
+    'conversation.status': conv.status,
+    'conversation.channel': conv.channel,
+    'conversation.inboxId': conv.inboxId,
+    'conversation.priority': conv.priority,
+    'conversation.labels': conv.labels,
+    'conversation.assigned': conv.assigneeId !== null,
+    'contact.tier': contact?.tier ?? null,
+    'contact.lifetimeValue':
+      contact?.lifetimeValue === null || contact?.lifetimeValue === undefined
+        ? null
+        : Number(contact.lifetimeValue),
+    'contact.language': contact?.language ?? null,
+    'contact.complaintConversations7d': new Set(recent.map((k) => k.conversationId)).size,
+    'complaint.exists': complaint !== null,
+    'complaint.level': complaint?.level ?? 0,
+    'complaint.status': complaint?.status ?? null,
+    'complaint.category': complaint?.category ?? null,
+    'complaint.legalFlag': complaint?.legalFlag ?? false,
+    'complaint.reopenCount': complaint?.reopenCount ?? 0,
+    'complaint.repeatContact': repeatContact,
+    ...(message
+      ? {
+          'message.text': message.text,
+          'message.direction': message.direction,
+          'message.autoReply': message.meta['autoReply'] === true,
+        }
+      : {}),
+    ...(refs.target ? { 'sla.target': refs.target } : {}),
+    ...(refs.rating !== undefined ? { 'csat.rating': refs.rating } : {}),
+  };
+  return { values, conversation: conv, complaint, contactLanguage: contact?.language ?? null };
+}
+
+/** Whether a rule acted on this conversation within the last `hours`. */
+export async function ranWithin(
+  db: Db,
+  ruleId: string,
+  conversationId: string,
+  hours: number,
+  now: Date,
+): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    sql`select 1 from rule_runs where rule_id = ${ruleId} and conversation_id = ${conversationId}
+        and ran_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz limit 1`,
+  );
+  return rows.length > 0;
+}
