@@ -20,6 +20,8 @@ export interface InboundAttachment {
   size?: number;
   /** Content-ID of an inline part (e-mail `cid:` images), so the app can show it in place. */
   contentId?: string;
+  /** Why the file is not kept (neither `data` nor `ref`): shown to agents, e.g. a refused URL. */
+  error?: string;
 }
 
 /** A channel's own handle on a remote file. Opaque to everything but that channel. */
@@ -75,6 +77,19 @@ export interface InboundMessage {
   part?: { key: string };
   /** The provider's payload as received, kept for support and audit. */
   raw?: unknown;
+  /**
+   * `system`: not the customer's words but what the channel observed about them (a call started,
+   * a menu choice, a call's outcome): stored with sender type `system`, in the sender's
+   * conversation, like any other inbound message.
+   */
+  kind?: 'system';
+  /** Labels this message puts on its conversation (e.g. `callback_requested`). */
+  labels?: string[];
+  /**
+   * An automatic answer the platform posts in the conversation (sender `system`) once this
+   * message is stored for the first time, unless the customer cannot be reached there.
+   */
+  autoReply?: { text: string };
 }
 
 /** Outbound delivery states a provider reports, in the order a message moves through them. */
@@ -238,8 +253,12 @@ export interface ChannelReceiver {
 /** One live inbox: created by its definition from the inbox and its decrypted credentials. */
 export interface ChannelInstance {
   verify?(req: WebhookRequest): VerifyResult;
-  /** Pure: payload → events. Throws ChannelParseError for what it cannot read. */
-  parse?(req: WebhookRequest): ParsedEvent[];
+  /**
+   * Payload → events. Throws ChannelParseError for what it cannot read. Keep the parsing itself
+   * pure; a channel whose events depend on what it was told before (an IVR's call so far) may
+   * look that up first and so answer a promise.
+   */
+  parse?(req: WebhookRequest): ParsedEvent[] | Promise<ParsedEvent[]>;
   /** The webhook's answer, once the events are stored (TwiML for voice). Default: 200 empty. */
   respond?(req: WebhookRequest, events: ParsedEvent[]): WebhookResponse | Promise<WebhookResponse>;
   send(message: OutboundMessage, opts: { signal: AbortSignal }): Promise<SendResult>;

@@ -2,7 +2,8 @@
 -- lookup, inline parts known by Content-ID, CC participants as contacts, and the conversation's
 -- channel reference following the latest message. ingest_message() is 0003's (Telegram) with
 -- the blocks marked "0005 (e-mail)" added (see README, "E-mail", for the rules), and
--- ingest_attachments() keeps each file's Content-ID.
+-- ingest_attachments() keeps each file's Content-ID. It also carries 0004's (Twilio) changes,
+-- marked "0004:": system messages, attachments' fetch_error, labels, a late-learnt language.
 
 ALTER TABLE "messages" ADD COLUMN "external_id" text;--> statement-breakpoint
 CREATE INDEX "messages_external_id_idx" ON "messages" USING btree ("inbox_id", "external_id") WHERE "external_id" IS NOT NULL;--> statement-breakpoint
@@ -18,10 +19,10 @@ BEGIN
   END IF;
   WITH ins AS (
     INSERT INTO attachments (message_id, file_name, content_type, size, storage_path, media_ref,
-                             fetch_state, content_id, created_at)
+                             fetch_state, fetch_error, content_id, created_at)
     SELECT p_message, f->>'file_name', f->>'content_type', coalesce((f->>'size')::int, 0),
            f->>'storage_path', nullif(f->'media_ref', 'null'::jsonb),
-           coalesce(f->>'fetch_state', 'stored'), f->>'content_id', p_at
+           coalesce(f->>'fetch_state', 'stored'), f->>'fetch_error', f->>'content_id', p_at
       FROM jsonb_array_elements(p_files) WITH ORDINALITY AS t(f, n) ORDER BY n
     RETURNING *
   ), jobs_added AS (
@@ -44,6 +45,7 @@ DECLARE
   v_value text := p->>'value';
   v_thread text := p->>'thread_key';
   v_hours double precision := coalesce((p->>'reopen_hours')::double precision, 168);
+  v_system boolean := coalesce(p->>'sender_type', 'contact') = 'system'; -- 0004: system message
   v_contact contacts;
   v_contact_id uuid;
   v_identity_id uuid;
@@ -85,6 +87,11 @@ BEGIN
      WHERE i.kind = v_kind AND i.value = v_value;
     IF FOUND THEN
       SELECT * INTO v_contact FROM contacts WHERE id = v_contact_id FOR UPDATE;
+      -- 0004: a language learnt later (a caller's choice in the phone menu) fills an unknown one.
+      IF v_contact.language IS NULL AND p->>'language' IS NOT NULL THEN
+        UPDATE contacts SET language = p->>'language', updated_at = now()
+         WHERE id = v_contact.id RETURNING * INTO v_contact;
+      END IF;
       EXIT;
     END IF;
     INSERT INTO contacts (name, search_text, language, custom_attributes, last_seen_at,
@@ -188,10 +195,14 @@ BEGIN
     INSERT INTO conversations (inbox_id, contact_id, contact_identity_id, channel, status,
                                thread_key, subject, channel_ref, last_message_at,
                                last_incoming_at, last_message_preview, unread_count,
-                               message_count, waiting_since, created_at, updated_at)
+                               message_count, waiting_since, labels, created_at, updated_at)
     VALUES (v_inbox, v_contact.id, v_identity_id, (p->>'channel')::channel_kind,
             coalesce(p->>'start_status', 'open')::conversation_status, v_thread, p->>'subject',
             nullif(p->'channel_ref', 'null'::jsonb), v_at, v_at, p->>'preview', 1, 1, v_at,
+            -- 0004: labels the message puts on its conversation
+            CASE WHEN jsonb_typeof(p->'labels') = 'array' THEN ARRAY(
+              SELECT DISTINCT l FROM jsonb_array_elements_text(p->'labels') AS l ORDER BY l)
+            ELSE '{}'::text[] END,
             v_at, v_at)
     RETURNING * INTO v_conv;
     v_created := true;
@@ -201,7 +212,9 @@ BEGIN
   INSERT INTO messages (conversation_id, inbox_id, direction, sender_type, sender_id, text, html,
                         search_text, private, status, provider_message_id, external_id, meta,
                         created_at, updated_at)
-  VALUES (v_conv.id, v_inbox, 'in', 'contact', v_contact.id, coalesce(p->>'text', ''),
+  VALUES (v_conv.id, v_inbox, 'in',
+          CASE WHEN v_system THEN 'system' ELSE 'contact' END::sender_type, -- 0004
+          CASE WHEN v_system THEN NULL ELSE v_contact.id END, coalesce(p->>'text', ''),
           p->>'html', coalesce(p->>'search_text', ''), false, 'received', v_provider,
           p->>'external_id', v_meta, v_at, v_at)
   ON CONFLICT DO NOTHING
@@ -235,6 +248,10 @@ BEGIN
       channel_ref = CASE WHEN coalesce((p->>'merge_channel_ref')::boolean, false) IS FALSE
                            OR jsonb_typeof(p->'channel_ref') IS DISTINCT FROM 'object' THEN channel_ref
                          ELSE coalesce(channel_ref, '{}'::jsonb) || (p->'channel_ref') END,
+      labels = CASE WHEN jsonb_typeof(p->'labels') = 'array' THEN ARRAY( -- 0004
+                 SELECT DISTINCT l FROM unnest(labels || ARRAY(
+                   SELECT jsonb_array_elements_text(p->'labels'))) AS l ORDER BY l)
+               ELSE labels END,
       updated_at = now()
     WHERE id = v_conv.id
     RETURNING * INTO v_conv;
@@ -264,7 +281,9 @@ BEGIN
     SELECT e.key, l.value FROM jsonb_each(coalesce(p->'listeners', '{}'::jsonb)) e,
            jsonb_array_elements_text(e.value) l
   LOOP
-    IF v_event = 'message.received' OR (v_event = 'conversation.created' AND v_created) THEN
+    -- 0004: a system message (what the channel observed) is not the customer's words.
+    IF (v_event = 'message.received' AND NOT v_system)
+       OR (v_event = 'conversation.created' AND v_created) THEN
       INSERT INTO jobs (kind, payload) VALUES ('event', jsonb_build_object(
         'listener', v_listener, 'event', v_event,
         'data', jsonb_build_object('messageId', v_msg.id, 'conversationId', v_conv.id,

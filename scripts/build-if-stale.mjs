@@ -7,7 +7,14 @@ import { buildAll } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist/.build-stamp');
-const sources = ['inbox-ui', 'channels/webchat/widget', 'package-lock.json'];
+// The inbox app also imports the pure SMS segment counter and the voice prompt defaults.
+const sources = [
+  'inbox-ui',
+  'channels/webchat/widget',
+  'channels/twilio/segments.ts',
+  'channels/voice/prompts.ts',
+  'package-lock.json',
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -21,11 +28,18 @@ function newestMtime(path) {
   return newest;
 }
 
-const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const newest = Math.max(...sources.map((s) => newestMtime(join(root, s))));
-if (newest > built) {
-  const started = Date.now();
-  console.log('building widget and inbox-ui (sources changed since the last build)…');
-  await buildAll();
-  console.log(`built in ${Date.now() - started} ms`);
+/** Whether a browser bundle's source changed since the last build (or there is none). */
+export function buildIsStale() {
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  return Math.max(...sources.map((s) => newestMtime(join(root, s)))) > built;
+}
+
+// Run as a script (`npm start`); tests import buildIsStale.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (buildIsStale()) {
+    const started = Date.now();
+    console.log('building widget and inbox-ui (sources changed since the last build)…');
+    await buildAll();
+    console.log(`built in ${Date.now() - started} ms`);
+  }
 }

@@ -10,6 +10,8 @@ import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
 import { telegramChannel } from '../channels/telegram/definition';
 import { emailChannel } from '../channels/email/definition';
+import { smsChannel, type TwilioDeps } from '../channels/sms/definition';
+import { voiceChannel } from '../channels/voice/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -25,6 +27,7 @@ import { DELIVERY_JOB, MessageService } from './conversations/message.service';
 import { snoozeWakeHandler } from './conversations/snooze.job';
 import { SNOOZE_JOB } from './conversations/conversation.service';
 import { EscalationService } from './complaints/escalation.service';
+import { CallbackService } from './conversations/callback.service';
 import { ContactRepository } from './contacts/contact.repository';
 import { ContactService } from './contacts/contact.service';
 import { ContactLinkService } from './contacts/contact-link.service';
@@ -44,6 +47,9 @@ import { DeliveryJob } from './delivery/delivery.job';
 import { MEDIA_JOB, MediaJob } from './media/media.job';
 import { AttachmentStore } from './attachments/attachment.store';
 import { AttachmentService } from './attachments/attachment.service';
+import { PublicMediaLinks } from './attachments/public-media';
+import { publicMediaRoutes } from './attachments/public-media.controller';
+import { DatabaseVoiceDirectory } from './voice/voice-directory';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
@@ -143,6 +149,10 @@ export async function startServer(
         'Every instance sharing this database needs the same key: set SECRET_KEY.',
     );
   const secrets = new SecretBox(secretKey.key);
+  const mediaLinks = new PublicMediaLinks(
+    PublicMediaLinks.deriveKey(secretKey.key),
+    config.publicUrl,
+  );
   await seedFirstRun(
     db,
     logger,
@@ -175,6 +185,10 @@ export async function startServer(
     pushToVisitor: (...args) => webchat.gateway?.pushToVisitor(...args),
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
+  const twilioDeps: TwilioDeps = {
+    apiBase: config.TWILIO_API_BASE,
+    warn: (data, message) => logger.warn(data, message),
+  };
   // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
   const definitions = new Map<string, ChannelDefinition>();
   // Links an agent makes for a contact (Telegram deep links) are signed with a key derived from
@@ -184,6 +198,13 @@ export async function startServer(
     webchatChannel(webchatTransport),
     telegramChannel({ apiRoot: config.TELEGRAM_API_ROOT, linkSecret, logger }),
     emailChannel({ maxAttachmentBytes: config.MEDIA_MAX_BYTES, logger }),
+    smsChannel(twilioDeps),
+    voiceChannel({
+      ...twilioDeps,
+      directory: new DatabaseVoiceDirectory(db),
+      // Prompts are fetched by Twilio while the call plays them: an hour is plenty.
+      playUrl: (attachmentId) => mediaLinks.urlFor(attachmentId, 60 * 60 * 1000),
+    }),
   ];
   for (const d of [...builtIn, ...(options.channels ?? [])]) definitions.set(d.kind, d);
   const host = new ChannelHost(
@@ -226,6 +247,7 @@ export async function startServer(
     access,
   );
   const escalations = new EscalationService(uow, conversations, conversationRepo);
+  const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
   const search = new SearchService(conversationRepo, messageRepo, contacts, access);
   const attachments = new AttachmentService(db, files, conversations);
@@ -285,6 +307,7 @@ export async function startServer(
     // longest we wait for a provider at all.
     new DeliveryJob(db, uow, messageRepo, contacts, host, health, files, logger, {
       sendTimeoutMs: 30_000,
+      publicUrl: (attachmentId) => mediaLinks.urlFor(attachmentId),
     }).handler(),
   );
   worker.register(
@@ -345,7 +368,7 @@ export async function startServer(
       }),
       requireAuth,
       protectedRoutes: [
-        conversationRoutes(conversations, escalations),
+        conversationRoutes(conversations, escalations, callbacks),
         contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
       ],
@@ -357,6 +380,7 @@ export async function startServer(
         publicUrl: config.publicUrl,
         logger,
       }),
+      media: publicMediaRoutes({ links: mediaLinks, attachments }),
       openApi: openApiDocument(config.publicUrl),
     }),
   );

@@ -40,6 +40,8 @@ export class UserService implements UserDirectory {
       inboxIds?: string[] | undefined;
       teamIds?: string[] | undefined;
       locale?: string | undefined;
+      phone?: string | null | undefined;
+      onDuty?: boolean | undefined;
     },
   ): Promise<{ user: UserDto; password?: string }> {
     this.access.requireAdmin(principal);
@@ -55,6 +57,8 @@ export class UserService implements UserDirectory {
             role: input.role,
             passwordHash,
             locale: input.locale ?? 'en',
+            phone: input.phone ?? null,
+            onDuty: input.onDuty ?? false,
           })
           .returning();
         await this.setMemberships(tx, row!.id, input.inboxIds, input.teamIds);
@@ -82,10 +86,13 @@ export class UserService implements UserDirectory {
       inboxIds?: string[] | undefined;
       teamIds?: string[] | undefined;
       password?: string | undefined;
+      phone?: string | null | undefined;
+      onDuty?: boolean | undefined;
     },
   ): Promise<UserDto> {
     const self = principal.id === id;
-    // Anyone may change their own name, locale and password; everything else is for admins.
+    // Anyone may change their own name, locale, password, phone and whether they take calls;
+    // everything else is for admins.
     if (
       !self ||
       patch.role !== undefined ||
@@ -109,6 +116,8 @@ export class UserService implements UserDirectory {
           ...(patch.role !== undefined ? { role: patch.role } : {}),
           ...(patch.active !== undefined ? { active: patch.active } : {}),
           ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+          ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+          ...(patch.onDuty !== undefined ? { onDuty: patch.onDuty } : {}),
           ...(passwordHash ? { passwordHash } : {}),
           updatedAt: new Date(),
         })

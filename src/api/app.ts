@@ -105,7 +105,7 @@ export function createApp(
         res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
     }),
   );
-  app.get(/^\/(?!api\/|webhooks\/|socket\.io\/).*/, (_req, res, next) => {
+  app.get(/^\/(?!api\/|webhooks\/|media\/|socket\.io\/).*/, (_req, res, next) => {
     const index = join(ui, 'index.html');
     if (!existsSync(index))
       return next(new AppError(503, 'not_built', 'the inbox app is not built; run npm run build'));
@@ -133,10 +133,13 @@ export function apiRouter(parts: {
   protectedRoutes: Router[];
   requireAuth: RequestHandler;
   webhooks: Router;
+  /** `/media/:id?exp&sig`: signed public links to stored files (MMS, voice prompts). */
+  media?: Router;
   openApi: unknown;
 }): Router {
   const router = Router();
   router.use('/webhooks', parts.webhooks);
+  if (parts.media) router.use('/media', parts.media);
   const v1 = Router();
   v1.use(express.json({ limit: '1mb', strict: true }));
   v1.get('/openapi.json', (_req, res) => res.json(parts.openApi));

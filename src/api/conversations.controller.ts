@@ -3,7 +3,9 @@ import * as schemas from './schemas';
 import { items, op, ref, type Json } from './openapi-kit';
 import type { ConversationService } from '../conversations/conversation.service';
 import type { EscalationService } from '../complaints/escalation.service';
+import type { CallbackService } from '../conversations/callback.service';
 import {
+  callbackBody,
   conversationPatch,
   conversationQuery,
   escalateBody,
@@ -16,6 +18,7 @@ import { parse, principalOf } from './http';
 export function conversationRoutes(
   conversations: ConversationService,
   escalations: EscalationService,
+  callbacks: CallbackService,
 ): Router {
   const router = Router();
 
@@ -48,6 +51,11 @@ export function conversationRoutes(
   router.post('/conversations/:id/escalate', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json(await escalations.escalate(principalOf(req), id, parse(escalateBody, req.body)));
+  });
+
+  router.post('/conversations/:id/callback', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    res.json(await callbacks.record(principalOf(req), id, parse(callbackBody, req.body)));
   });
 
   router.get('/conversations/:id/escalations', async (req, res) => {
@@ -96,10 +104,13 @@ export const conversationPaths: Record<string, Json> = {
     }),
   },
   '/conversations/{id}': {
-    get: op('One conversation with its contact', {
-      path: true,
-      response: [200, 'conversation', ref('Conversation')],
-    }),
+    get: op(
+      'One conversation with its contact and `recipient` (the identity replies go to, with its state)',
+      {
+        path: true,
+        response: [200, 'conversation', ref('Conversation')],
+      },
+    ),
     patch: op('Change status, priority, assignee, team, labels, snooze', {
       path: true,
       body: schemas.conversationPatch,
@@ -118,6 +129,23 @@ export const conversationPaths: Record<string, Json> = {
       body: schemas.escalateBody,
       response: [200, 'conversation', ref('Conversation')],
     }),
+  },
+  '/conversations/{id}/callback': {
+    post: op(
+      'Record a call back to the customer (an internal system note); reached, left_voicemail and wrong_number clear the callback_requested label',
+      {
+        path: true,
+        body: schemas.callbackBody,
+        response: [
+          200,
+          'the note and the conversation',
+          {
+            type: 'object',
+            properties: { message: ref('Message'), conversation: ref('Conversation') },
+          },
+        ],
+      },
+    ),
   },
   '/conversations/{id}/escalations': {
     get: op('Escalation history', {

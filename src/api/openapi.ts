@@ -192,6 +192,11 @@ export function openApiDocument(publicUrl: string): Json {
             active: { type: 'boolean' },
             inboxIds: { type: 'array', items: { type: 'string' } },
             teamIds: { type: 'array', items: { type: 'string' } },
+            phone: {
+              type: ['string', 'null'],
+              description: 'E.164; calls forwarded by the phone menu ring it while onDuty',
+            },
+            onDuty: { type: 'boolean' },
           },
         },
         Team: {
@@ -215,7 +220,14 @@ export function openApiDocument(publicUrl: string): Json {
             channel: { enum: ['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework'] },
             enabled: { type: 'boolean' },
             botEnabled: { type: 'boolean' },
-            settings: { type: 'object' },
+            settings: {
+              type: 'object',
+              description:
+                'Plain settings and write-only credentials (masked on read). sms/voice credentials: ' +
+                'accountSid, authToken, phoneNumber (E.164) or messagingServiceSid (sms only). voice ' +
+                'settings: prompts {en|ru|fa: {greeting, menu, …, recordings: {key: attachmentId}}}, ' +
+                'missedCallSms (boolean), ringSeconds, maxRecordSeconds.',
+            },
             credentialsSet: { type: 'array', items: { type: 'string' } },
             routingKey: { type: ['string', 'null'] },
             source: { enum: ['api', 'env'] },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelKind, conversationStatus, priority, userRole } from '../db/schema';
+import { normalizePhone } from '../../channels/twilio/phone';
 
 // Request bodies are strict: an unknown field is a client bug worth hearing about.
 export const uuid = z.string().uuid('must be a UUID');
@@ -124,6 +125,24 @@ export const contactsQuery = z
   })
   .strict();
 
+/** An agent's phone for forwarded calls: E.164 after normalising what was typed; '' clears it. */
+export const agentPhone = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    if (value.trim() === '') return null;
+    const e164 = normalizePhone(value);
+    if (!e164) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a phone number with its country code, e.g. +15555550100',
+      });
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .nullable();
+
 export const userCreate = z
   .object({
     email: z.string().email().max(320),
@@ -133,6 +152,8 @@ export const userCreate = z
     locale: locale.optional(),
     inboxIds: z.array(uuid).optional(),
     teamIds: z.array(uuid).optional(),
+    phone: agentPhone.optional(),
+    onDuty: z.boolean().optional(),
   })
   .strict();
 
@@ -145,6 +166,15 @@ export const userPatch = z
     password: z.string().min(8).max(1000).optional(),
     inboxIds: z.array(uuid).optional(),
     teamIds: z.array(uuid).optional(),
+    phone: agentPhone.optional(),
+    onDuty: z.boolean().optional(),
+  })
+  .strict();
+
+export const callbackBody = z
+  .object({
+    outcome: z.enum(['reached', 'no_answer', 'busy', 'left_voicemail', 'wrong_number']),
+    note: z.string().trim().max(2000).optional(),
   })
   .strict();
 

@@ -37,6 +37,13 @@ export class AttachmentService {
     return toAttachmentDto(row!);
   }
 
+  /** A stored file by id, for a signed public link (the link is the permission). */
+  async openStored(id: string): Promise<{ row: AttachmentRow; stream: ReadStream }> {
+    const [row] = await this.db.select().from(attachments).where(eq(attachments.id, id));
+    if (!row?.storagePath) throw notFound('attachment');
+    return { row, stream: this.files.open(row.storagePath) };
+  }
+
   async open(
     principal: Principal,
     id: string,

@@ -21,6 +21,9 @@ export interface UserDto {
   active: boolean;
   inboxIds: string[];
   teamIds: string[];
+  /** E.164; rung by the phone menu while `onDuty`. */
+  phone: string | null;
+  onDuty: boolean;
   createdAt: string;
 }
 
@@ -144,6 +147,8 @@ export class AuthService {
       active: user.active,
       inboxIds: inboxRows.map((r) => r.id),
       teamIds: teamRows.map((r) => r.id),
+      phone: user.phone,
+      onDuty: user.onDuty,
       createdAt: user.createdAt.toISOString(),
     };
   }

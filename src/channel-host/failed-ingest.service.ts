@@ -33,7 +33,7 @@ export class FailedIngestService {
       const meta = row.meta as Record<string, unknown>;
       const events =
         meta['kind'] === 'webhook'
-          ? live.instance.parse!(
+          ? await live.instance.parse!(
               webhookRequest({
                 method: 'POST',
                 subPath: String(meta['subPath'] ?? ''),

@@ -116,7 +116,17 @@ export class InboundProcessor {
     switch (event.type) {
       case 'message': {
         const ingested = await this.ingest.ingest(inbox, event.message);
-        if (!ingested.duplicate) this.health.messageIn(inbox.id);
+        if (!ingested.duplicate) {
+          this.health.messageIn(inbox.id);
+          const reply = event.message.autoReply;
+          // Never to a customer who opted out or blocked us; the delivery job would refuse it
+          // anyway, but an automatic message should not even be written then.
+          if (reply && (await this.contacts.reachable(event.message.sender)))
+            await this.messages.postTo(ingested.conversation.id, {
+              sender: { type: 'system' },
+              text: reply.text,
+            });
+        }
         return { event, ingested };
       }
       case 'edit':

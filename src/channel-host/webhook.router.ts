@@ -61,7 +61,7 @@ export function webhookRouter(deps: {
     let events: ParsedEvent[];
     try {
       if (request.bodyError) throw new ChannelParseError(request.bodyError);
-      events = live.instance.parse(request);
+      events = await live.instance.parse(request);
     } catch (err) {
       // The provider would send it again and again: keep it for an admin and say we have it.
       const error =

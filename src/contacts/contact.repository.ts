@@ -171,6 +171,41 @@ export class ContactRepository {
     return row;
   }
 
+  /** One identity by id: the one a conversation came from, which replies go to. */
+  async identity(
+    id: string,
+    db: Executor = this.db,
+  ): Promise<
+    | { kind: IdentityKind; value: string; state: IdentityState; stateReason: string | null }
+    | undefined
+  > {
+    const [row] = await db
+      .select({
+        kind: contactIdentities.kind,
+        value: contactIdentities.value,
+        state: contactIdentities.state,
+        stateReason: contactIdentities.stateReason,
+      })
+      .from(contactIdentities)
+      .where(eq(contactIdentities.id, id));
+    return row;
+  }
+
+  /** Whether we may reach the customer at this identity ('ok' when it is not known yet). */
+  async identityState(
+    identity: { kind: IdentityKind; value: string },
+    db: Executor = this.db,
+  ): Promise<IdentityState> {
+    const [row] = await db
+      .select({ state: contactIdentities.state })
+      .from(contactIdentities)
+      .where(
+        and(eq(contactIdentities.kind, identity.kind), eq(contactIdentities.value, identity.value)),
+      )
+      .limit(1);
+    return row?.state ?? 'ok';
+  }
+
   /** A new contact with one identity (web visitor leaving details before writing). */
   async createWithIdentity(
     tx: Executor,

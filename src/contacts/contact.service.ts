@@ -117,6 +117,11 @@ export class ContactService {
     });
   }
 
+  /** False when the customer blocked us, opted out or bounced at this identity. */
+  async reachable(identity: { kind: IdentityKind; value: string }): Promise<boolean> {
+    return (await this.repo.identityState(identity)) === 'ok';
+  }
+
   /** A channel says the customer blocked us, opted out or bounced (or came back). */
   async setIdentityState(
     identity: { kind: IdentityKind; value: string },

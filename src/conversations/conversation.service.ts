@@ -73,9 +73,14 @@ export class ConversationService {
 
   async get(principal: Principal, id: string) {
     const row = await this.requireVisible(principal, id);
-    const [dto, contact] = await Promise.all([this.repo.dto(id), this.contacts.dto(row.contactId)]);
+    const [dto, contact, recipient] = await Promise.all([
+      this.repo.dto(id),
+      this.contacts.dto(row.contactId),
+      row.contactIdentityId ? this.contacts.identity(row.contactIdentityId) : undefined,
+    ]);
     if (!dto || !contact) throw notFound('conversation');
-    return { ...dto, contact: { ...contact } };
+    // The identity replies go to, and whether it can be reached (the composer warns).
+    return { ...dto, contact: { ...contact }, recipient: recipient ?? null };
   }
 
   async update(

@@ -45,7 +45,11 @@ export class DeliveryJob {
     private readonly health: HealthTracker,
     private readonly files: AttachmentStore,
     private readonly logger: Logger,
-    private readonly opts: { sendTimeoutMs: number },
+    private readonly opts: {
+      sendTimeoutMs: number;
+      /** A signed public address of a stored file, for providers that fetch media (MMS). */
+      publicUrl?: (attachmentId: string) => string;
+    },
   ) {}
 
   handler(): JobHandler {
@@ -178,6 +182,7 @@ export class DeliveryJob {
             contentType: f.contentType,
             size: f.size,
             path: this.files.absolutePath(f.storagePath!),
+            ...(this.opts.publicUrl ? { publicUrl: this.opts.publicUrl(f.id) } : {}),
           })),
         meta: row.m.meta,
         senderName: author?.name ?? null,

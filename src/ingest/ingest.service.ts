@@ -91,7 +91,12 @@ export class IngestService {
       }
       const contact = outcome.contact;
       const fileRows = outcome.attachments.map((a) => rowFromJson(attachments, a));
-      const message = toMessageDto(rowFromJson(messages, outcome.message), contact, fileRows);
+      const stored = rowFromJson(messages, outcome.message);
+      const message = toMessageDto(
+        stored,
+        stored.senderType === 'contact' ? contact : null,
+        fileRows,
+      );
       const row = rowFromJson(conversations, outcome.conversation);
       const conversation = toConversationDto(row, {
         contact,
@@ -167,6 +172,8 @@ export class IngestService {
       })),
       ...(inbound.meta ? { meta: cleanDeep(inbound.meta) } : {}),
       ...(inbound.channelRef ? { channelRef: cleanDeep(inbound.channelRef) } : {}),
+      ...(inbound.labels ? { labels: inbound.labels.map(cleanText) } : {}),
+      ...(inbound.autoReply ? { autoReply: { text: cleanText(inbound.autoReply.text) } } : {}),
       ...(inbound.raw !== undefined ? { raw: cleanDeep(inbound.raw) } : {}),
     };
   }
@@ -176,6 +183,7 @@ export class IngestService {
       file_name: a.fileName || 'file',
       content_type: a.contentType,
       ...(a.contentId ? { content_id: a.contentId } : {}),
+      ...(a.error ? { fetch_error: a.error } : {}),
     };
     if (a.data) {
       if (a.data.length > this.opts.maxMediaBytes)
@@ -270,6 +278,8 @@ export class IngestService {
       at: (inbound.receivedAt ?? new Date()).toISOString(),
       meta,
       attachments: files,
+      ...(inbound.kind === 'system' ? { sender_type: 'system' } : {}),
+      ...(inbound.labels?.length ? { labels: inbound.labels } : {}),
       ...(hintConversation ? { hint_conversation: hintConversation } : {}),
       ...(Object.keys(listeners).length ? { listeners } : {}),
     };

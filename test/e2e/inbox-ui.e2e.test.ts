@@ -2,10 +2,11 @@
 // Chromium driven by playwright-core, and a visitor on the demo page's web-chat widget.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build';
 import { createTestStorage } from '../helpers/database';
 import type { TestStorage } from '../helpers/database';
 import { ADMIN, login, newVisitorWrites, spawnServer } from '../helpers/server';
@@ -140,10 +141,7 @@ if (!hasChromium)
 describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
   beforeAll(async () => {
     // The server serves dist/inbox-ui; build it from the sources under test.
-    const build: { buildAll: () => Promise<void> } = await import(
-      pathToFileURL(join(root, 'scripts/build.mjs')).href
-    );
-    await build.buildAll();
+    await ensureBuilt();
     storage = await createTestStorage();
     server = await spawnServer(storage);
     admin = await login(server.url);

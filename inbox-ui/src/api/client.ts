@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  CallbackOutcome,
   CannedResponse,
   Contact,
   Conversation,
@@ -205,7 +206,15 @@ export const api = {
     request<{ user: User; password?: string }>('/users', { method: 'POST', body }),
   updateUser: (
     id: string,
-    body: { name?: string; role?: Role; active?: boolean; inboxIds?: string[]; teamIds?: string[] },
+    body: {
+      name?: string;
+      role?: Role;
+      active?: boolean;
+      inboxIds?: string[];
+      teamIds?: string[];
+      phone?: string | null;
+      onDuty?: boolean;
+    },
   ) => request<User>(`/users/${id}`, { method: 'PATCH', body }),
 
   teams: () => request<Page<Team>>('/teams'),
@@ -240,4 +249,10 @@ export const api = {
   /** "Test connection": the provider checks the credentials; nothing is saved. */
   testInbox: (body: { channel: string; settings: Record<string, unknown>; inboxId?: string }) =>
     request<{ ok: true; name?: string }>('/inboxes/test', { method: 'POST', body }),
+  /** An agent called the customer back: the outcome goes into the thread as a note. */
+  callback: (id: string, outcome: CallbackOutcome, note?: string) =>
+    request<{ message: Message; conversation: Conversation }>(`/conversations/${id}/callback`, {
+      method: 'POST',
+      body: note ? { outcome, note } : { outcome },
+    }),
 };

@@ -60,12 +60,24 @@ export type User = Omit<UserDto, 'locale'> & { locale: Locale };
 
 export type Identity = IdentityDto;
 
+/** What came of calling a customer back (POST /conversations/:id/callback). */
+export type CallbackOutcome = 'reached' | 'no_answer' | 'busy' | 'left_voicemail' | 'wrong_number';
+export const CALLBACK_OUTCOMES: readonly CallbackOutcome[] = [
+  'reached',
+  'no_answer',
+  'busy',
+  'left_voicemail',
+  'wrong_number',
+];
+
 export type Contact = ContactDto;
 
 export type Conversation = ConversationDto;
 
 export interface ConversationWithContact extends Omit<Conversation, 'contact'> {
   contact: Contact;
+  /** The identity replies go to, and whether it can be reached. */
+  recipient?: Identity | null;
 }
 
 export type Attachment = AttachmentDto;

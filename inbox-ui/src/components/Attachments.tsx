@@ -63,7 +63,9 @@ export function Attachments({ attachments }: { attachments: Attachment[] }) {
                       ? t('attachment.pending', { name: a.fileName })
                       : a.state === 'too_large'
                         ? t('attachment.tooLarge', { name: a.fileName })
-                        : t('attachment.failed', { name: a.fileName })}
+                        : a.error
+                          ? t('msg.fileMissing', { name: a.fileName, reason: a.error })
+                          : t('attachment.failed', { name: a.fileName })}
                   </span>
                 </li>
               );

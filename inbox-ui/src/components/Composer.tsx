@@ -1,7 +1,7 @@
 import { useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { ChangeEvent, KeyboardEvent, Ref } from 'react';
 import { api } from '../api/client';
-import type { Attachment, CannedResponse, Channel } from '../api/types';
+import type { Attachment, CannedResponse, Channel, Identity } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { applyCanned, cannedTrigger, fillTemplate, matchCanned } from '../lib/canned';
 import type { CannedTrigger, TemplateContext } from '../lib/canned';
@@ -9,6 +9,7 @@ import { formatBytes } from '../lib/format';
 import { IconClose, IconLock, IconPaperclip, IconSend } from './Icons';
 import { EmailComposerFields } from './email/EmailComposerFields';
 import { emailReplyOf, emptyEmailDraft, type EmailReply } from '../lib/emailDraft';
+import { SmsComposerInfo } from './SmsComposerInfo';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -32,6 +33,8 @@ interface Props {
   /** E-mail conversations: the thread's subject, for the subject field's default. */
   subject?: string | null;
   onTyping: (typing: boolean, isPrivate: boolean) => void;
+  /** The identity replies go to (SMS: warns when the customer opted out). */
+  recipient?: Identity | null | undefined;
 }
 
 interface Upload {
@@ -58,6 +61,7 @@ export function Composer({
   onSend,
   onTyping,
   subject = null,
+  recipient,
 }: Props) {
   const { t, locale } = useI18n();
   const draft = drafts.get(conversationId);
@@ -358,6 +362,8 @@ export function Composer({
           ))}
         </ul>
       ) : null}
+
+      <SmsComposerInfo channel={channel} text={text} isNote={isNote} recipient={recipient} />
 
       {error ? (
         <p className="composer__error" role="alert">

@@ -13,6 +13,7 @@ import { EscalateDialog } from './conversation/EscalateDialog';
 import { Thread } from './conversation/Thread';
 import type { ThreadHandle } from './conversation/Thread';
 import { useConversation } from './conversation/useConversation';
+import { useRecipient } from './conversation/useRecipient';
 
 export interface ConversationViewHandle {
   focusComposer: (mode: ComposerMode) => void;
@@ -63,6 +64,7 @@ export function ConversationView({
   const open = useConversation({ id, me, socket, thread, onChange, onToast });
   const { conv, patch } = open;
   const convRef = useLatest(conv);
+  const recipient = useRecipient(conv, socket);
 
   useImperativeHandle(
     ref,
@@ -117,6 +119,10 @@ export function ConversationView({
           onEscalate={() => setEscalating(true)}
           onToggleContact={() => setShowContact((s) => !s)}
           onPatch={(body) => void patch(body)}
+          onCallbackRecorded={(c, notice) => {
+            open.applyConversation(c);
+            onToast(notice);
+          }}
         />
         <CollisionWarning viewers={open.viewers} />
         <Thread
@@ -145,6 +151,7 @@ export function ConversationView({
           onSend={open.send}
           onTyping={open.sendTyping}
           subject={conv.subject}
+          recipient={recipient}
         />
       </div>
 

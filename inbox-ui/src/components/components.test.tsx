@@ -267,6 +267,8 @@ describe('screens', () => {
     active: true,
     inboxIds: [],
     teamIds: [],
+    phone: null,
+    onDuty: false,
     createdAt: '',
   };
 

@@ -2,10 +2,13 @@
 // every one (the type system and i18n.test.ts both check). Plural entries list the CLDR
 // categories of the language (`one`/`other` here; Russian adds `few` and `many`).
 
+import { twilioEn } from './twilio';
+
 export const en = {
   'app.name': 'Switchboard',
   'app.loading': 'Loading…',
   'app.skipToList': 'Skip to conversations',
+  ...twilioEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

@@ -1,4 +1,5 @@
 import type { Dictionary } from './core';
+import { twilioFa } from './twilio';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -6,6 +7,7 @@ export const fa: Dictionary = {
   'app.name': 'Switchboard',
   'app.loading': 'در حال بارگذاری…',
   'app.skipToList': 'رفتن به فهرست گفت‌وگوها',
+  ...twilioFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

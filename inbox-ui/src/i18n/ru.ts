@@ -1,4 +1,5 @@
 import type { Dictionary } from './core';
+import { twilioRu } from './twilio';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -6,6 +7,7 @@ export const ru: Dictionary = {
   'app.name': 'Switchboard',
   'app.loading': 'Загрузка…',
   'app.skipToList': 'Перейти к диалогам',
+  ...twilioRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -6,6 +6,7 @@ import { SelectField, TextField } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
 import { Card, CreateCard } from './parts';
 import type { Run } from './parts';
+import { AgentPhoneCells } from './AgentPhoneCells';
 
 /** Invite agents; change their role, deactivate and reactivate them. */
 export function AgentsSection({
@@ -88,6 +89,8 @@ export function AgentsSection({
               <th>{t('settings.email')}</th>
               <th>{t('settings.role')}</th>
               <th>{t('settings.active')}</th>
+              <th>{t('settings.phone')}</th>
+              <th title={t('settings.onDutyHint')}>{t('settings.onDuty')}</th>
               <th />
             </tr>
           </thead>
@@ -116,6 +119,7 @@ export function AgentsSection({
                   </select>
                 </td>
                 <td>{u.active ? t('settings.active') : t('settings.inactive')}</td>
+                <AgentPhoneCells user={u} run={run} />
                 <td>
                   {u.id !== me.id ? (
                     <button

@@ -10,6 +10,8 @@ import { MemberPicker } from './MemberPicker';
 import { EmailInboxForm } from './EmailInboxForm';
 import { CreateCard, RowButton, RowsCard } from './parts';
 import type { Run } from './parts';
+import { TwilioInboxDetails } from './TwilioInboxDetails';
+import { TwilioInboxForm } from './TwilioInboxForm';
 
 /** Create inboxes, turn them on and off, and choose who works in each. */
 export function InboxesSection({
@@ -44,6 +46,7 @@ export function InboxesSection({
       </CreateCard>
       <TelegramInboxForm run={run} />
       <EmailInboxForm run={run} />
+      <TwilioInboxForm run={run} />
       <RowsCard title={t('settings.inboxes')} count={inboxes.length}>
         {inboxes.map((inbox) => (
           <li key={inbox.id} className="rows__item">
@@ -70,6 +73,9 @@ export function InboxesSection({
               </RowButton>
             </div>
             {inbox.health ? <InboxHealth inbox={inbox} /> : null}
+            {inbox.channel === 'sms' || inbox.channel === 'voice' ? (
+              <TwilioInboxDetails inbox={inbox} run={run} />
+            ) : null}
             {editing === inbox.id ? (
               <MemberPicker
                 users={users}

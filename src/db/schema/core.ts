@@ -74,6 +74,9 @@ export const users = pgTable(
     role: userRole('role').notNull().default('agent'),
     locale: text('locale').notNull().default('en'),
     active: boolean('active').notNull().default(true),
+    /** E.164; calls the phone menu forwards ring it while `onDuty`. */
+    phone: text('phone'),
+    onDuty: boolean('on_duty').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,9 +1,10 @@
 import type { ConversationPatch } from '../../api/client';
-import type { ConversationWithContact, Team, User } from '../../api/types';
+import type { Conversation, ConversationWithContact, Team, User } from '../../api/types';
 import { PRIORITIES, STATUSES } from '../../api/types';
 import { levelKey } from '../../i18n/core';
 import { useI18n } from '../../i18n/I18nContext';
 import { ChannelIcon, IconBack, IconCheck, IconFlame, IconSidebar } from '../Icons';
+import { CallbackButton } from './CallbackButton';
 import { LabelEditor } from './LabelEditor';
 import { InboxAddress } from '../InboxAddress';
 
@@ -19,6 +20,8 @@ interface Props {
   onEscalate: () => void;
   onToggleContact: () => void;
   onPatch: (body: ConversationPatch) => void;
+  /** A call back was recorded (phone conversations): the changed conversation and a notice. */
+  onCallbackRecorded?: (conversation: Conversation, notice: string) => void;
 }
 
 /** Who the conversation is with, and its actions: escalate, resolve, assign, team, status, labels. */
@@ -34,6 +37,7 @@ export function ConversationHeader({
   onEscalate,
   onToggleContact,
   onPatch,
+  onCallbackRecorded,
 }: Props) {
   const { t } = useI18n();
   const activeUsers = users.filter((u) => u.active || u.id === conv.assignee?.id);
@@ -63,6 +67,9 @@ export function ConversationHeader({
           </span>
         </div>
         <div className="conv-header__buttons">
+          {onCallbackRecorded ? (
+            <CallbackButton conv={conv} onRecorded={onCallbackRecorded} />
+          ) : null}
           <button
             type="button"
             className="button button--secondary"
