@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { ChannelSendError, type OutboundMessage, type SendResult } from '../types';
 import { ourMessageId, replySubject, tokenAddress } from './threading';
+import { textWithChoices } from '../choices';
 
 /** How an inbox's replies look: who they come from, the signature, the reply token. */
 export interface SendSettings {
@@ -80,9 +81,10 @@ export function buildMail(message: OutboundMessage, settings: SendSettings) {
       ? `${message.senderName} (${settings.companyName})`
       : settings.companyName;
   const signature = settings.signature.trim();
-  const text = signature ? `${message.text}\n\n-- \n${signature}` : message.text;
+  const body = textWithChoices(message);
+  const text = signature ? `${body}\n\n-- \n${signature}` : body;
   const html =
-    textToHtml(message.text) +
+    textToHtml(body) +
     (signature ? `<div class="signature">-- <br>${textToHtml(signature)}</div>` : '');
   return {
     messageId,

@@ -1,6 +1,7 @@
 import type twilio from 'twilio';
 import { ChannelSendError, type InboxInfo, type OutboundMessage, type SendResult } from '../types';
 import { withSignal } from './client';
+import { textWithChoices } from '../choices';
 import type { TwilioCredentials } from './credentials';
 import { isPermanentTwilioError } from './errors';
 import { restFailure } from './validate';
@@ -35,7 +36,7 @@ export async function sendTwilioMessage(
     );
   if (mediaUrl.some((u) => !u))
     throw new ChannelSendError('an attachment has no public address for Twilio to fetch', false);
-  const body = message.text.trim();
+  const body = textWithChoices(message).trim();
   try {
     const sent = await withSignal(
       signal,

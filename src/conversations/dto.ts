@@ -147,6 +147,31 @@ export interface MessageDto {
   /** Sent by a machine (out-of-office, delivery report): never answered by the bot or a rule. */
   autoReply?: boolean;
   bounce?: BounceDto;
+  /** Choices offered with the message (a bot menu, the satisfaction question). */
+  buttons?: MessageButton[];
+}
+
+export interface MessageButton {
+  label: string;
+  value: string;
+}
+
+/** `{ buttons }` when the message offers any, else nothing. */
+export function withButtons(meta: Record<string, unknown>): { buttons?: MessageButton[] } {
+  const buttons = buttonsOf(meta);
+  return buttons ? { buttons } : {};
+}
+
+/** `meta.buttons` as `post` stores them, read defensively. */
+export function buttonsOf(meta: Record<string, unknown>): MessageButton[] | undefined {
+  const b = meta['buttons'];
+  if (!Array.isArray(b)) return undefined;
+  const out = b.flatMap((x: unknown) =>
+    x && typeof x === 'object' && 'label' in x && 'value' in x
+      ? [{ label: String(x.label), value: String(x.value) }]
+      : [],
+  );
+  return out.length ? out : undefined;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -256,6 +281,7 @@ export function toMessageDto(
     replyTo: quoteOf(row.meta['replyTo']),
     createdAt: row.createdAt.toISOString(),
     ...emailFields(row.meta),
+    ...withButtons(row.meta),
   };
 }
 

@@ -11,7 +11,7 @@ import { normalizeForSearch } from '../search/normalize';
 import { cleanText } from '../text/clean';
 import type { ConversationRepository } from './conversation.repository';
 import { statusMovesForward, type MessageRepository } from './message.repository';
-import { previewOf, type MessageDto } from './dto';
+import { previewOf, type MessageButton, type MessageDto } from './dto';
 
 export const DELIVERY_JOB = 'delivery';
 
@@ -23,8 +23,13 @@ export interface PostInput {
   private?: boolean | undefined;
   /** Uploads of the sending user, not yet attached to any message. */
   attachmentIds?: string[] | undefined;
-  /** Bot menus and other channel hints (kept on the message, read by the channel). */
+  /** Channel hints (kept on the message, read by the channel). */
   meta?: Record<string, unknown> | undefined;
+  /**
+   * Choices offered with the message: native buttons where the channel has them (Telegram's
+   * inline keyboard, the widget's quick replies), a numbered list where it has not.
+   */
+  buttons?: MessageButton[] | undefined;
   /** Who made it happen, when not the sender itself (a rule): carried on the durable event. */
   actor?: Actor | undefined;
 }
@@ -67,7 +72,15 @@ export class MessageService {
       searchText: normalizeForSearch(text),
       private: isPrivate,
       status: isPrivate ? 'sent' : 'queued',
-      meta: input.meta ?? {},
+      meta: input.buttons?.length
+        ? {
+            ...input.meta,
+            buttons: input.buttons.map((b) => ({
+              label: cleanText(b.label),
+              value: cleanText(b.value),
+            })),
+          }
+        : (input.meta ?? {}),
       createdAt: now,
       updatedAt: now,
     });

@@ -19,6 +19,7 @@ import type { MessageRepository } from '../conversations/message.repository';
 import type { EventMap } from '../events/event-map';
 import type { JobContext, JobHandler } from '../jobs/worker';
 import { retryDelayMs } from '../jobs/backoff';
+import { withButtons } from '../conversations/dto';
 import type { Logger } from '../logger';
 
 const UNREACHABLE: Record<string, string> = {
@@ -185,6 +186,7 @@ export class DeliveryJob {
             ...(this.opts.publicUrl ? { publicUrl: this.opts.publicUrl(f.id) } : {}),
           })),
         meta: row.m.meta,
+        ...withButtons(row.m.meta),
         senderName: author?.name ?? null,
         createdAt: row.m.createdAt,
       },
