@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -7,11 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
-import { webchatChannel, type WebchatTransport } from '../channels/webchat/definition';
-import { telegramChannel } from '../channels/telegram/definition';
-import { emailChannel } from '../channels/email/definition';
-import { smsChannel, type TwilioDeps } from '../channels/sms/definition';
-import { voiceChannel } from '../channels/voice/definition';
+import type { WebchatTransport } from '../channels/webchat/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
@@ -49,7 +44,6 @@ import { AttachmentStore } from './attachments/attachment.store';
 import { AttachmentService } from './attachments/attachment.service';
 import { PublicMediaLinks } from './attachments/public-media';
 import { publicMediaRoutes } from './attachments/public-media.controller';
-import { DatabaseVoiceDirectory } from './voice/voice-directory';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
 import { InboundProcessor } from './channel-host/inbound';
@@ -68,6 +62,10 @@ import { contactRoutes } from './api/contacts.controller';
 import { adminRoutes } from './api/admin.controller';
 import { openApiDocument } from './api/openapi';
 import { seedFirstRun, visitorSecret } from './bootstrap';
+import { systemClock, type Clock } from './clock';
+import type { Resolver } from './net/safe-http';
+import { channelDefinitions, linkSecretOf } from './compose/channels';
+import { ladderModule, type Ladder } from './compose/ladder';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -80,6 +78,7 @@ export interface RunningServer {
   host: ChannelHost;
   worker: JobWorker;
   receivers: ReceiverSupervisor;
+  ladder: Ladder;
   stop(): Promise<void>;
 }
 
@@ -90,6 +89,10 @@ export interface StartOptions {
   channels?: ChannelDefinition[];
   /** More durable event listeners (extensions, tests), registered before anything runs. */
   listeners?: ((durable: DurableEvents) => void)[];
+  /** Where timers read the time (SLA clocks, routing); tests move a manual clock. */
+  clock?: Clock;
+  /** DNS for outgoing webhooks; tests answer it themselves so no name leaves the machine. */
+  resolve?: Resolver;
 }
 
 /**
@@ -162,16 +165,22 @@ export async function startServer(
   const visitorTokenSecret = await visitorSecret(db, config.SESSION_SECRET, secrets);
 
   // ---- persistence and work ---------------------------------------------------------------
+  const clock = options.clock ?? systemClock;
   const events = new EventService(logger);
   const jobs = new JobQueue(db);
   const durable = new DurableEvents(jobs);
   const uow = new UnitOfWork(db, events, durable);
   const leases = new LeaseService(db);
-  const worker = new JobWorker(jobs, logger, {
-    pollMs: config.DELIVERY_POLL_MS,
-    leaseMs: config.JOB_LEASE_SECONDS * 1000,
-    concurrency: 20,
-  });
+  const worker = new JobWorker(
+    jobs,
+    logger,
+    {
+      pollMs: config.DELIVERY_POLL_MS,
+      leaseMs: config.JOB_LEASE_SECONDS * 1000,
+      concurrency: 20,
+    },
+    clock,
+  );
   const files = new AttachmentStore(config.DATA_DIR);
   const conversationRepo = new ConversationRepository(db);
   const messageRepo = new MessageRepository(db);
@@ -185,30 +194,17 @@ export async function startServer(
     pushToVisitor: (...args) => webchat.gateway?.pushToVisitor(...args),
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
-  const twilioDeps: TwilioDeps = {
-    apiBase: config.TWILIO_API_BASE,
-    warn: (data, message) => logger.warn(data, message),
-  };
-  // Channel kinds built in, then any given by the caller (which replace a built-in of their kind).
-  const definitions = new Map<string, ChannelDefinition>();
-  // Links an agent makes for a contact (Telegram deep links) are signed with a key derived from
-  // the server's secret key: every instance sharing the key shares it.
-  const linkSecret = createHmac('sha256', secretKey.key).update('link-tokens').digest('base64url');
-  const builtIn: ChannelDefinition[] = [
-    webchatChannel(webchatTransport),
-    telegramChannel({ apiRoot: config.TELEGRAM_API_ROOT, linkSecret, logger }),
-    emailChannel({ maxAttachmentBytes: config.MEDIA_MAX_BYTES, logger }),
-    smsChannel(twilioDeps),
-    voiceChannel({
-      ...twilioDeps,
-      directory: new DatabaseVoiceDirectory(db),
-      // Prompts are fetched by Twilio while the call plays them: an hour is plenty.
-      playUrl: (attachmentId) => mediaLinks.urlFor(attachmentId, 60 * 60 * 1000),
-    }),
-  ];
-  for (const d of [...builtIn, ...(options.channels ?? [])]) definitions.set(d.kind, d);
+  const linkSecret = linkSecretOf(secretKey.key);
   const host = new ChannelHost(
-    [...definitions.values()],
+    channelDefinitions({
+      config,
+      logger,
+      db,
+      webchat: webchatTransport,
+      linkSecret,
+      mediaLinks,
+      extra: options.channels ?? [],
+    }),
     inboxRepo,
     secrets,
     config.publicUrl,
@@ -247,6 +243,24 @@ export async function startServer(
     access,
   );
   const escalations = new EscalationService(uow, conversations, conversationRepo);
+  const ladder = ladderModule({
+    config,
+    logger,
+    clock,
+    db,
+    uow,
+    events,
+    jobs,
+    worker,
+    durable,
+    secrets,
+    access,
+    conversationRepo,
+    messageRepo,
+    conversations,
+    messages: messageService,
+    resolve: options.resolve,
+  });
   const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
   const search = new SearchService(conversationRepo, messageRepo, contacts, access);
@@ -331,6 +345,7 @@ export async function startServer(
     events,
     (conversation, typing) => host.typing(conversation, typing),
     logger,
+    ladder.presence,
   );
   agentGateway.init(io);
   const webchatGateway = new WebchatGateway(
@@ -351,6 +366,7 @@ export async function startServer(
   webchatGateway.init(io);
   webchat.gateway = webchatGateway;
 
+  await ladder.start();
   worker.start();
   health.start();
   receivers.start();
@@ -371,6 +387,7 @@ export async function startServer(
         conversationRoutes(conversations, escalations, callbacks),
         contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
+        ...ladder.routes,
       ],
       webhooks: webhookRouter({
         host,
@@ -399,6 +416,7 @@ export async function startServer(
       http.closeIdleConnections();
       await receivers.stop();
       await worker.stop();
+      await ladder.stop();
       const forced = setTimeout(() => http.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(forced);
@@ -421,6 +439,7 @@ export async function startServer(
     host,
     worker,
     receivers,
+    ladder,
     stop,
   };
 }

@@ -3,6 +3,7 @@ import type { Db, Executor, Tx } from '../db/client';
 import { queryRows } from '../db/rows';
 import { isUniqueViolation } from '../db/errors';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { businessHours } from '../db/schema';
 import { inboxMembers, inboxes, teamMembers, teams, users, type Role } from '../db/schema';
 import type { AuthService, Principal, UserDto } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
@@ -88,15 +89,18 @@ export class UserService implements UserDirectory {
       password?: string | undefined;
       phone?: string | null | undefined;
       onDuty?: boolean | undefined;
+      capacity?: number | undefined;
+      available?: boolean | undefined;
     },
   ): Promise<UserDto> {
     const self = principal.id === id;
-    // Anyone may change their own name, locale, password, phone and whether they take calls;
-    // everything else is for admins.
+    // Anyone may change their own name, locale, password, phone, whether they take calls and
+    // whether they are available; everything else (their capacity too) is for admins.
     if (
       !self ||
       patch.role !== undefined ||
       patch.active !== undefined ||
+      patch.capacity !== undefined ||
       patch.inboxIds ||
       patch.teamIds
     ) {
@@ -118,6 +122,8 @@ export class UserService implements UserDirectory {
           ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
           ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
           ...(patch.onDuty !== undefined ? { onDuty: patch.onDuty } : {}),
+          ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
+          ...(patch.available !== undefined ? { available: patch.available } : {}),
           ...(passwordHash ? { passwordHash } : {}),
           updatedAt: new Date(),
         })
@@ -131,6 +137,8 @@ export class UserService implements UserDirectory {
       });
       if (patch.active === false && row.active) emit('user.deactivated', { userId: id });
       if (patch.inboxIds || patch.role) emit('user.access-changed', { userId: id });
+      if (patch.available !== undefined || patch.capacity !== undefined || patch.inboxIds)
+        emit('user.routing-changed', { userId: id });
       return updated!;
     });
     if (patch.active === false) await this.auth.revokeAllFor(id);
@@ -182,7 +190,7 @@ export class UserService implements UserDirectory {
 /** Every id in `ids` names a row of `table` (400 naming the field otherwise). */
 export async function requireAll(
   tx: Executor,
-  table: typeof inboxes | typeof teams | typeof users,
+  table: typeof inboxes | typeof teams | typeof users | typeof businessHours,
   ids: string[],
   field: string,
 ): Promise<void> {

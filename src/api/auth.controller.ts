@@ -75,6 +75,7 @@ export function authRoutes(deps: {
       name: body.name,
       locale: body.locale,
       password: body.password,
+      available: body.available,
     });
     res.json({ user });
   });

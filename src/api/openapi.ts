@@ -2,6 +2,9 @@ import { adminPaths } from './admin.controller';
 import { authPaths } from './auth.controller';
 import { contactPaths } from './contacts.controller';
 import { conversationPaths } from './conversations.controller';
+import { complaintPaths } from './complaints.controller';
+import { automationPaths } from './automation.controller';
+import { ladderSchemas } from './openapi-ladder';
 import { ref, refOrNull, type Json } from './openapi-kit';
 
 const refOrNullAddress = () => ({
@@ -62,8 +65,25 @@ export function openApiDocument(publicUrl: string): Json {
             snoozedUntil: { type: ['string', 'null'], format: 'date-time' },
             firstReplyAt: { type: ['string', 'null'], format: 'date-time' },
             firstResponseDueAt: { type: ['string', 'null'], format: 'date-time' },
+            nextResponseDueAt: { type: ['string', 'null'], format: 'date-time' },
             resolutionDueAt: { type: ['string', 'null'], format: 'date-time' },
+            slaState: {
+              enum: ['ok', 'warning', 'breached', null],
+              description: 'the worst of its running SLA clocks; null when no SLA applies',
+            },
             resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+            complaint: {
+              type: ['object', 'null'],
+              properties: {
+                id: { type: 'string' },
+                reference: { type: 'string' },
+                level: { type: 'integer' },
+                status: { type: 'string' },
+                category: { type: ['string', 'null'] },
+                legalFlag: { type: 'boolean' },
+              },
+            },
+            csat: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
             createdAt: { type: 'string', format: 'date-time' },
             updatedAt: { type: 'string', format: 'date-time' },
           },
@@ -83,6 +103,15 @@ export function openApiDocument(publicUrl: string): Json {
             status: { enum: ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] },
             failureReason: { type: ['string', 'null'] },
             attachments: { type: 'array', items: ref('Attachment') },
+            buttons: {
+              type: 'array',
+              description:
+                'choices offered with the message (the satisfaction question, a bot menu)',
+              items: {
+                type: 'object',
+                properties: { label: { type: 'string' }, value: { type: 'string' } },
+              },
+            },
             editedAt: {
               type: ['string', 'null'],
               format: 'date-time',
@@ -246,6 +275,7 @@ export function openApiDocument(publicUrl: string): Json {
             memberIds: { type: 'array', items: { type: 'string' } },
           },
         },
+        ...ladderSchemas,
         Canned: {
           type: 'object',
           properties: {
@@ -256,6 +286,13 @@ export function openApiDocument(publicUrl: string): Json {
         },
       },
     },
-    paths: { ...authPaths, ...conversationPaths, ...contactPaths, ...adminPaths },
+    paths: {
+      ...authPaths,
+      ...conversationPaths,
+      ...contactPaths,
+      ...adminPaths,
+      ...complaintPaths,
+      ...automationPaths,
+    },
   };
 }

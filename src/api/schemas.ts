@@ -33,6 +33,8 @@ export const mePatch = z
     locale: locale.optional(),
     password: z.string().min(8).max(1000).optional(),
     currentPassword: z.string().max(1000).optional(),
+    /** Away agents get no new conversations from routing. */
+    available: z.boolean().optional(),
   })
   .strict();
 
@@ -168,6 +170,9 @@ export const userPatch = z
     teamIds: z.array(uuid).optional(),
     phone: agentPhone.optional(),
     onDuty: z.boolean().optional(),
+    /** Most open conversations routing gives them (admin). */
+    capacity: z.number().int().min(0).max(1000).optional(),
+    available: z.boolean().optional(),
   })
   .strict();
 
@@ -193,6 +198,17 @@ export const inboxBody = z
     enabled: z.boolean().optional(),
     /** New conversations start in status `bot` and the bot answers first. */
     botEnabled: z.boolean().optional(),
+    /** round_robin: routing assigns open conversations to online agents; manual: nobody does. */
+    routing: z.enum(['manual', 'round_robin']).optional(),
+    /** An agent offline this long loses their open conversations of this inbox to the queue. */
+    offlineReturnMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .optional(),
+    /** Calendar of this inbox (the bot's "when will someone answer", the phone menu). */
+    businessHoursId: uuid.nullable().optional(),
     /** Plain settings and the channel's credentials (write-only, see the Inbox schema). */
     settings: z.record(mapKey, z.unknown()).optional(),
     memberIds: z.array(uuid).optional(),

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
+  agentPresence,
   authTokens,
   inboxMembers,
   teamMembers,
@@ -24,6 +25,12 @@ export interface UserDto {
   /** E.164; rung by the phone menu while `onDuty`. */
   phone: string | null;
   onDuty: boolean;
+  /** Most open conversations routing gives them. */
+  capacity: number;
+  /** Their own switch: away agents get no new conversations. */
+  available: boolean;
+  /** Connected to the inbox app right now (any instance). */
+  online: boolean;
   createdAt: string;
 }
 
@@ -128,7 +135,7 @@ export class AuthService {
   }
 
   async userDto(user: UserRow): Promise<UserDto> {
-    const [inboxRows, teamRows] = await Promise.all([
+    const [inboxRows, teamRows, online] = await Promise.all([
       this.db
         .select({ id: inboxMembers.inboxId })
         .from(inboxMembers)
@@ -137,6 +144,16 @@ export class AuthService {
         .select({ id: teamMembers.teamId })
         .from(teamMembers)
         .where(eq(teamMembers.userId, user.id)),
+      this.db
+        .select({ n: sql<number>`1` })
+        .from(agentPresence)
+        .where(
+          and(
+            eq(agentPresence.userId, user.id),
+            sql`${agentPresence.seenAt} > now() - interval '90 seconds'`,
+          ),
+        )
+        .limit(1),
     ]);
     return {
       id: user.id,
@@ -149,6 +166,9 @@ export class AuthService {
       teamIds: teamRows.map((r) => r.id),
       phone: user.phone,
       onDuty: user.onDuty,
+      capacity: user.capacity,
+      available: user.available,
+      online: online.length > 0,
       createdAt: user.createdAt.toISOString(),
     };
   }

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, Executor } from '../db/client';
 import { businessHours } from '../db/schema';
 import type { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/auth.service';
@@ -32,6 +32,8 @@ export interface BusinessHoursInput {
 
 type Row = typeof businessHours.$inferSelect;
 
+const CACHE_MS = 10_000;
+
 const toDto = (r: Row): BusinessHoursDto => ({
   id: r.id,
   name: r.name,
@@ -43,11 +45,14 @@ const toDto = (r: Row): BusinessHoursDto => ({
 
 /** Business-hours calendars (CONTRACT): admins keep them; SLA clocks and the IVR read them. */
 export class BusinessHoursService {
-  private readonly cache = new Map<string, Calendar>();
+  /** Calendars read recently; another instance's edit is seen within CACHE_MS. */
+  private readonly cache = new Map<string, { at: number; calendar: Calendar }>();
 
   constructor(
     private readonly db: Db,
     private readonly access: AccessService,
+    /** Inside the change's transaction: what depends on the hours is re-timed (SLA clocks). */
+    private readonly onChanged: (tx: Executor) => Promise<void> = async () => undefined,
   ) {}
 
   async list(): Promise<BusinessHoursDto[]> {
@@ -86,6 +91,7 @@ export class BusinessHoursService {
           timeZone: saved.timezone,
         },
       );
+      await this.onChanged(tx);
       return saved;
     });
     this.cache.delete(row.id);
@@ -94,8 +100,12 @@ export class BusinessHoursService {
 
   async remove(principal: Principal, id: string): Promise<void> {
     this.access.requireAdmin(principal);
-    const rows = await this.db.delete(businessHours).where(eq(businessHours.id, id)).returning();
-    if (!rows.length) throw notFound('business hours');
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.delete(businessHours).where(eq(businessHours.id, id)).returning();
+      if (!rows.length) throw notFound('business hours');
+      await audit(tx, { type: 'user', id: principal.id }, 'business_hours', id, 'delete');
+      await this.onChanged(tx);
+    });
     this.cache.delete(id);
   }
 
@@ -103,11 +113,11 @@ export class BusinessHoursService {
   async calendar(id: string | null | undefined): Promise<Calendar> {
     if (!id) return ALWAYS;
     const cached = this.cache.get(id);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.calendar;
     const [row] = await this.db.select().from(businessHours).where(eq(businessHours.id, id));
     if (!row) return ALWAYS;
     const calendar = { timeZone: row.timezone, weekly: row.weekly, holidays: row.holidays };
-    this.cache.set(id, calendar);
+    this.cache.set(id, { at: Date.now(), calendar });
     return calendar;
   }
 

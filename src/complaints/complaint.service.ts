@@ -325,16 +325,19 @@ export class ComplaintService {
     },
   ): Promise<CategoryDto> {
     this.access.requireAdmin(principal);
+    const set = {
+      ...(input.names ? { names: input.names } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(input.position !== undefined ? { position: input.position } : {}),
+    };
     const [row] = id
-      ? await this.db
-          .update(complaintCategories)
-          .set({
-            ...(input.names ? { names: input.names } : {}),
-            ...(input.active !== undefined ? { active: input.active } : {}),
-            ...(input.position !== undefined ? { position: input.position } : {}),
-          })
-          .where(eq(complaintCategories.id, id))
-          .returning()
+      ? Object.keys(set).length
+        ? await this.db
+            .update(complaintCategories)
+            .set(set)
+            .where(eq(complaintCategories.id, id))
+            .returning()
+        : await this.db.select().from(complaintCategories).where(eq(complaintCategories.id, id))
       : await this.db
           .insert(complaintCategories)
           .values({

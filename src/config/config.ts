@@ -57,6 +57,17 @@ const schema = z.object({
   IMAP_URL: optionalUrl(['imap', 'imaps']),
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   EMAIL_FROM: z.string().optional(),
+  /**
+   * Supervisors' notifications by e-mail (a rule's "notify supervisors"): the SMTP server and
+   * sender; without NOTIFY_SMTP_URL the e-mail inbox's SMTP_URL and EMAIL_FROM are used, and with
+   * neither, notifications stay in the app.
+   */
+  NOTIFY_SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  NOTIFY_FROM: z.string().optional(),
+  /** Days after a resolve in which the customer's answer counts ("solved?" and the rating). */
+  CONFIRMATION_DAYS: z.coerce.number().positive().max(90).default(7),
+  /** How often an instance refreshes its agents' presence (a dead instance's expire in 90 s). */
+  PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().positive().max(60).default(20),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

@@ -43,6 +43,8 @@ export interface EventMap {
   'inbox.changed': { inboxId: string };
   'user.deactivated': { userId: string };
   'user.access-changed': { userId: string };
+  /** Availability, capacity or inboxes changed: routing may have someone to give them. */
+  'user.routing-changed': { userId: string };
   'auth.token-revoked': { tokenId: string };
 }
 

@@ -7,7 +7,7 @@ import type { ChannelKind, InboxHealth, InboxRow } from '../db/schema';
 import type { AccessService } from '../auth/access.service';
 import type { Principal } from '../auth/auth.service';
 import { requireAll } from '../admin/user.service';
-import { users } from '../db/schema';
+import { businessHours, users } from '../db/schema';
 import { audit } from '../audit/audit';
 import type { ChannelHost } from '../channel-host/channel-host';
 import type { HealthTracker } from '../channel-host/health';
@@ -39,6 +39,9 @@ export interface InboxDto {
   /** Inbound payloads that could not be stored and wait for an admin (retry or discard). */
   failedIngests: number;
   memberIds: string[];
+  routing: 'manual' | 'round_robin';
+  offlineReturnMinutes: number;
+  businessHoursId: string | null;
   createdAt: string;
 }
 
@@ -60,6 +63,9 @@ export interface InboxInput {
   botEnabled?: boolean | undefined;
   settings?: Record<string, unknown> | undefined;
   memberIds?: string[] | undefined;
+  routing?: 'manual' | 'round_robin' | undefined;
+  offlineReturnMinutes?: number | undefined;
+  businessHoursId?: string | null | undefined;
 }
 
 const VALIDATE_TIMEOUT_MS = 15_000;
@@ -126,11 +132,14 @@ export class InboxService {
     const actor = { type: 'user' as const, id: principal.id };
     try {
       const row = await this.uow.run(async (tx, emit) => {
+        if (input.businessHoursId)
+          await requireAll(tx, businessHours, [input.businessHoursId], 'businessHoursId');
         const saved = current
           ? await this.repo.update(tx, current.id, {
               ...(name !== undefined ? { name } : {}),
               ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
               ...(input.botEnabled !== undefined ? { botEnabled: input.botEnabled } : {}),
+              ...routingFields(input),
               ...(plain ? { settings: plain } : {}),
               ...(credentialsChanged ? { credentials: sealed, routingKey } : {}),
             })
@@ -139,6 +148,7 @@ export class InboxService {
               channel,
               enabled: input.enabled ?? true,
               botEnabled: input.botEnabled ?? false,
+              ...routingFields(input),
               settings: plain ?? {},
               credentials: sealed,
               routingKey,
@@ -154,6 +164,7 @@ export class InboxService {
           channel,
           ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
           ...(input.botEnabled !== undefined ? { botEnabled: input.botEnabled } : {}),
+          ...routingFields(input),
           ...(plain ? { settings: plain } : {}),
           // Which credentials changed, never their values.
           ...(credentialsChanged ? { credentials: Object.keys(credentials).sort() } : {}),
@@ -330,10 +341,24 @@ export class InboxService {
           : [],
         failedIngests: failed.get(r.id) ?? 0,
         memberIds: members.filter((m) => m.inboxId === r.id).map((m) => m.userId),
+        routing: r.routing,
+        offlineReturnMinutes: r.offlineReturnMinutes,
+        businessHoursId: r.businessHoursId,
         createdAt: r.createdAt.toISOString(),
       };
     });
   }
+}
+
+/** The inbox's routing and calendar, as given. */
+function routingFields(input: InboxInput) {
+  return {
+    ...(input.routing !== undefined ? { routing: input.routing } : {}),
+    ...(input.offlineReturnMinutes !== undefined
+      ? { offlineReturnMinutes: input.offlineReturnMinutes }
+      : {}),
+    ...(input.businessHoursId !== undefined ? { businessHoursId: input.businessHoursId } : {}),
+  };
 }
 
 function summary(r: InboxRow, health: InboxHealth): InboxSummaryDto {

@@ -10,6 +10,16 @@ type Listener<K extends DomainEventName> = (
 
 type AnyListener = (data: never, ctx: JobContext) => Promise<void>;
 
+interface Registered {
+  run: AnyListener;
+  /**
+   * Whether the listener wants events now (outgoing webhooks with no subscription for the
+   * event, SLA with no policy): when it says no, no job is written for it. Read at publish
+   * time, so it must answer from memory.
+   */
+  active: () => boolean;
+}
+
 export const EVENT_JOB = 'event';
 
 /**
@@ -19,19 +29,29 @@ export const EVENT_JOB = 'event';
  * written. Listeners are registered at composition time, before anything is published.
  */
 export class DurableEvents {
-  private readonly byEvent = new Map<DomainEventName, Map<string, AnyListener>>();
+  private readonly byEvent = new Map<DomainEventName, Map<string, Registered>>();
 
   constructor(private readonly queue: JobQueue) {}
 
-  on<K extends DomainEventName>(event: K, name: string, run: Listener<K>): void {
+  on<K extends DomainEventName>(
+    event: K,
+    name: string,
+    run: Listener<K>,
+    opts: { active?: () => boolean } = {},
+  ): void {
     let named = this.byEvent.get(event);
     if (!named) this.byEvent.set(event, (named = new Map()));
     if (named.has(name)) throw new Error(`listener ${name} of ${event} is registered twice`);
-    named.set(name, run as AnyListener);
+    named.set(name, { run: run as AnyListener, active: opts.active ?? (() => true) });
   }
 
+  /** The listeners that want this event now. */
   listenersOf(event: DomainEventName): string[] {
-    return [...(this.byEvent.get(event)?.keys() ?? [])];
+    const named = this.byEvent.get(event);
+    if (!named) return [];
+    const out: string[] = [];
+    for (const [name, l] of named) if (l.active()) out.push(name);
+    return out;
   }
 
   /** Event → listener names, for the ingest function, which writes its own event jobs. */
@@ -61,10 +81,10 @@ export class DurableEvents {
     return async (ctx) => {
       const { listener, event, data } = ctx.job.payload;
       if (typeof listener !== 'string' || typeof event !== 'string') return;
-      const run = this.byEvent.get(event as DomainEventName)?.get(listener);
+      const registered = this.byEvent.get(event as DomainEventName)?.get(listener);
       // A listener that no longer exists (removed in an upgrade) has nothing left to do.
-      if (!run) return;
-      await run(data as never, ctx);
+      if (!registered) return;
+      await registered.run(data as never, ctx);
     };
   }
 }

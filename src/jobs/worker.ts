@@ -129,6 +129,8 @@ export class JobWorker {
       free,
       this.id,
       this.opts.leaseMs,
+      // A test's clock may be ahead of the database's: what is due by it runs now.
+      this.clock.now(),
     );
     for (const job of claimed) this.startJob(job);
     // A full batch means more may be due right now.

@@ -3,6 +3,8 @@ import type { Db, Executor } from '../db/client';
 import { notifications, users } from '../db/schema';
 import type { Emit } from '../events/event-map';
 import type { Principal } from '../auth/auth.service';
+import type { JobQueue } from '../jobs/job-queue';
+import { NOTIFY_MAIL_JOB, type NotificationMail } from './notification-mail';
 
 export interface NotificationDto {
   id: string;
@@ -16,7 +18,12 @@ export interface NotificationDto {
 
 /** Something a person should look at: kept per user, pushed live to their sockets. */
 export class NotificationService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobQueue,
+    /** Whether a mail server is configured for notifications. */
+    private readonly mail: boolean,
+  ) {}
 
   /** Supervisors and admins, inside the caller's transaction; live after commit. */
   async toSupervisors(
@@ -42,6 +49,16 @@ export class NotificationService {
       )
       .returning();
     const first = rows[0]!;
+    if (this.mail) {
+      const mail: NotificationMail = {
+        userIds: people.map((p) => p.id),
+        title: first.title,
+        body: first.body,
+        conversationId: first.conversationId,
+      };
+      await this.jobs.enqueue(tx, { kind: NOTIFY_MAIL_JOB, payload: { ...mail }, maxAttempts: 8 });
+      emit('jobs.enqueued', {});
+    }
     emit('notification', {
       userIds: people.map((p) => p.id),
       notification: {

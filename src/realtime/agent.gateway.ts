@@ -39,6 +39,12 @@ export type TypingRelay = (
   typing: boolean,
 ) => Promise<void>;
 
+/** Told when an agent's sockets come and go (routing's presence). */
+export interface PresenceHooks {
+  connected(userId: string): Promise<void>;
+  disconnected(userId: string): Promise<void>;
+}
+
 /**
  * The `/agent` namespace: pushes domain events to the agents who may see them and takes the
  * agents' live actions. It holds no state of record; presence is per instance and best-effort.
@@ -55,6 +61,7 @@ export class AgentGateway {
     private readonly events: EventService,
     private readonly relayTyping: TypingRelay,
     private readonly logger: Logger,
+    private readonly presenceHooks?: PresenceHooks,
   ) {}
 
   init(io: Server): void {
@@ -151,7 +158,11 @@ export class AgentGateway {
       return { message };
     });
 
-    socket.on('disconnect', () => this.leaveAll(socket));
+    this.track(() => this.presenceHooks?.connected(principal.id));
+    socket.on('disconnect', () => {
+      this.leaveAll(socket);
+      this.track(() => this.presenceHooks?.disconnected(principal.id));
+    });
     // An event nobody handles still gets an answer, so a client never waits for nothing.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
@@ -160,6 +171,13 @@ export class AgentGateway {
           error: { code: 'unknown_event', message: `no such event: ${event.slice(0, 100)}` },
         });
     });
+  }
+
+  /** Presence is best-effort: a failure is logged, the socket carries on. */
+  private track(fn: () => Promise<void> | undefined): void {
+    void Promise.resolve()
+      .then(fn)
+      .catch((err: unknown) => this.logger.warn({ err }, 'agent presence update failed'));
   }
 
   private async rooms(principal: Principal): Promise<string[]> {
@@ -185,6 +203,16 @@ export class AgentGateway {
     });
     this.events.on('conversation.escalated', ({ conversation, level, reason }) => {
       this.to(conversation.inboxId).emit('conversation.escalated', { conversation, level, reason });
+    });
+    // SLA events go to the inbox's agents; supervisors and admins are in every inbox's room.
+    this.events.on('sla.warning', ({ conversation, target }) => {
+      this.to(conversation.inboxId).emit('sla.warning', { conversation, target });
+    });
+    this.events.on('sla.breached', ({ conversation, target }) => {
+      this.to(conversation.inboxId).emit('sla.breached', { conversation, target });
+    });
+    this.events.on('notification', ({ userIds, notification }) => {
+      this.nsp.to(userIds.map(userRoom)).emit('notification', notification);
     });
     this.events.on('user.deactivated', ({ userId }) => {
       this.nsp.in(userRoom(userId)).disconnectSockets(true);

@@ -83,6 +83,8 @@ export async function loadFacts(db: Db, refs: EventRefs, now: Date): Promise<Loa
     Math.abs(conv.waitingSince.getTime() - message.createdAt.getTime()) < 1000;
   const repeatContact =
     !!complaint &&
+    // The message that reopened a resolved complaint moved it up already (as "reopened").
+    message?.meta['reopenedComplaint'] !== true &&
     (complaint.status === 'open' || complaint.status === 'reopened') &&
     complaint.createdAt >= since &&
     (own ? startedWait : conv.messageCount <= 1 || startedWait);

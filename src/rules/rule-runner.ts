@@ -12,7 +12,6 @@ import {
 } from '../db/schema';
 import type { Actor, Publish } from '../events/domain-events';
 import type { Emit } from '../events/event-map';
-import type { DurableEvents } from '../jobs/durable-events';
 import type { ComplaintService } from '../complaints/complaint.service';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { MessageService } from '../conversations/message.service';
@@ -45,8 +44,8 @@ interface ActionContext {
 }
 
 /**
- * Runs the rules of each durable event once (it is an `event` job), across instances. An
- * action done by a rule carries that rule as its actor: a rule never triggers itself, and a
+ * Runs the rules of one durable event (called from its `event` job, so once across
+ * instances). An action done by a rule carries that rule as its actor: a rule never triggers itself, and a
  * chain of rules stops after a few links. Every action is audited with the rule that did it.
  */
 export class RuleRunner {
@@ -63,36 +62,20 @@ export class RuleRunner {
     private readonly logger: Logger,
   ) {}
 
-  register(durable: DurableEvents): void {
-    const on = durable.on.bind(durable);
-    on('conversation.created', 'rules', (d) =>
-      this.run('conversation.created', { conversationId: d.conversationId }),
-    );
-    on('message.received', 'rules', (d) =>
-      this.run('message.created', d, { type: 'contact', id: d.contactId }),
-    );
-    on('message.posted', 'rules', async (d) => {
-      if (!d.private) await this.run('message.created', d, d.actor);
-    });
-    on('conversation.updated', 'rules', (d) => this.run('conversation.updated', d, d.actor));
-    on('sla.warning', 'rules', (d) => this.run('sla.warning', d));
-    on('sla.breached', 'rules', (d) => this.run('sla.breached', d));
-    on('complaint.created', 'rules', (d) => this.run('complaint.created', d, d.actor));
-    on('complaint.reopened', 'rules', (d) => this.run('complaint.reopened', d, d.actor));
-    on('csat.received', 'rules', (d) => this.run('csat.received', d));
-  }
-
   async run(event: RuleEvent, refs: EventRefs, actor?: Actor): Promise<void> {
     const depth = actor?.type === 'system' ? (actor.depth ?? 0) : 0;
     if (depth >= MAX_DEPTH) return;
     const list = await this.rules.forEvent(event);
     if (!list.length) return;
     const now = this.clock.now();
+    // Every rule of the event judges the facts as the event found them: one rule's action (a
+    // level change) must not make the next rule of the same event fire too. What an action
+    // causes arrives as events of its own.
+    const facts = await loadFacts(this.db, refs, now);
+    if (!facts) return;
     for (const rule of list) {
       if (actor?.type === 'system' && actor.rule === rule.id) continue;
-      // Facts again for each rule: an earlier rule may have changed them (opened a complaint).
-      const facts = await loadFacts(this.db, refs, now);
-      if (!facts || !conditionsHold(rule.conditions, facts.values)) continue;
+      if (!conditionsHold(rule.conditions, facts.values)) continue;
       const target = facts.complaint?.conversationId ?? facts.conversation.id;
       const cooldown = rule.options.cooldownHours;
       if (cooldown && (await ranWithin(this.db, rule.id, target, cooldown, now))) continue;

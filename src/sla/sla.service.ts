@@ -92,6 +92,14 @@ export class SlaService {
   /** Brings a conversation's clocks, due times and timers in line with its state. */
   async sync(conversationId: string): Promise<void> {
     const policies = await this.enabledPolicies();
+    if (!policies.length) {
+      // No policy at all: only a conversation that still shows an SLA has anything to undo.
+      const [c] = await this.db
+        .select({ state: conversations.slaState, policy: conversations.slaPolicyId })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
+      if (!c || (c.state === null && c.policy === null)) return;
+    }
     await this.uow.run(async (tx, emit) => {
       const conv = await this.conversations.lock(tx, conversationId);
       if (!conv) return;
@@ -314,6 +322,8 @@ export class SlaService {
   /** After a policy changed: every open conversation's clocks again, in batches, by a job. */
   resyncHandler(): JobHandler {
     return async (ctx) => {
+      // The policy changed, perhaps on another instance: this one's copy is old.
+      this.forgetPolicies();
       const after = String(ctx.job.payload['after'] ?? '00000000-0000-0000-0000-000000000000');
       const rows = await this.db
         .select({ id: conversations.id })

@@ -29,6 +29,8 @@ export async function startTestServer(
     storage?: TestStorage;
     channels?: ChannelDefinition[];
     listeners?: StartOptions['listeners'];
+    clock?: StartOptions['clock'];
+    resolve?: StartOptions['resolve'];
   } = {},
 ): Promise<TestServer> {
   const storage = opts.storage ?? (await createTestStorage());
@@ -46,6 +48,8 @@ export async function startTestServer(
     print: () => undefined,
     channels: opts.channels ?? [],
     listeners: opts.listeners ?? [],
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
   });
   return {
     url: server.url,

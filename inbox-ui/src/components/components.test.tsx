@@ -269,6 +269,9 @@ describe('screens', () => {
     teamIds: [],
     phone: null,
     onDuty: false,
+    capacity: 10,
+    available: true,
+    online: true,
     createdAt: '',
   };
 

@@ -77,6 +77,13 @@ export const users = pgTable(
     /** E.164; calls the phone menu forwards ring it while `onDuty`. */
     phone: text('phone'),
     onDuty: boolean('on_duty').notNull().default(false),
+    /** Most open conversations routing gives this agent. */
+    capacity: integer('capacity').notNull().default(10),
+    /** The agent's own switch: away agents get no new conversations. */
+    available: boolean('available').notNull().default(true),
+    lastAssignedAt: ts('last_assigned_at'),
+    /** When the agent's last socket went away (null while connected somewhere). */
+    offlineSince: ts('offline_since'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -177,6 +184,10 @@ export const inboxes = pgTable(
       onDelete: 'set null',
     }),
     defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
+    /** 'round_robin': routing assigns; 'manual': agents take conversations themselves. */
+    routing: text('routing').$type<'manual' | 'round_robin'>().notNull().default('manual'),
+    /** An agent offline this long loses their open conversations of this inbox to the queue. */
+    offlineReturnMinutes: integer('offline_return_minutes').notNull().default(15),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

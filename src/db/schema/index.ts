@@ -1,3 +1,4 @@
 // The database schema, one file per job; `import * as schema` sees every table.
 export * from './core';
 export * from './complaints';
+export * from './routing';
