@@ -66,6 +66,7 @@ import { systemClock, type Clock } from './clock';
 import type { Resolver } from './net/safe-http';
 import { channelDefinitions, linkSecretOf } from './compose/channels';
 import { ladderModule, type Ladder } from './compose/ladder';
+import { AnonymousContactCleanup } from './contacts/anonymous-cleanup.job';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +80,8 @@ export interface RunningServer {
   worker: JobWorker;
   receivers: ReceiverSupervisor;
   ladder: Ladder;
+  /** Removes web visitors' contacts that never wrote (hourly; tests call `sweep`). */
+  anonymousCleanup: AnonymousContactCleanup;
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,7 @@ export async function startServer(
       databaseUrl: config.DATABASE_URL,
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
+      pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
   } catch (err) {
     await new Promise((r) => http.close(r));
@@ -366,7 +370,13 @@ export async function startServer(
   webchatGateway.init(io);
   webchat.gateway = webchatGateway;
 
+  const anonymousCleanup = new AnonymousContactCleanup(uow, clock, logger, {
+    retentionDays: config.ANONYMOUS_RETENTION_DAYS,
+    everyMs: 60 * 60 * 1000,
+  });
+
   await ladder.start();
+  anonymousCleanup.start();
   worker.start();
   health.start();
   receivers.start();
@@ -416,6 +426,7 @@ export async function startServer(
       http.closeIdleConnections();
       await receivers.stop();
       await worker.stop();
+      await anonymousCleanup.stop();
       await ladder.stop();
       const forced = setTimeout(() => http.closeAllConnections(), 5_000);
       await closed;
@@ -440,6 +451,7 @@ export async function startServer(
     worker,
     receivers,
     ladder,
+    anonymousCleanup,
     stop,
   };
 }

@@ -17,6 +17,13 @@ const schema = z.object({
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   /** Connections per instance to the PostgreSQL server. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+  /** Embedded database only: shared_buffers, the bulk of its idle memory. */
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^[1-9][0-9]{0,5}(kB|MB|GB)$/, 'a size such as 32MB')
+    .default('32MB'),
+  /** Web visitors who never wrote: their contacts (from before lazy sessions) go after this. */
+  ANONYMOUS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   PUBLIC_URL: z.string().url().optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -139,7 +139,6 @@ export class MessageService {
       message: dto,
       conversation: updated,
     });
-    emit('conversation.updated', { conversation: updated, changes: ['lastMessageAt'] });
     await publish('message.posted', {
       messageId: message.id,
       conversationId: conversation.id,

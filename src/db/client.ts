@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join, dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -29,6 +32,8 @@ export async function openDatabase(opts: {
   databaseUrl?: string;
   dataDir: string;
   poolSize?: number;
+  /** PGlite's shared_buffers, e.g. `32MB`: most of the embedded database's idle memory. */
+  pgliteSharedBuffers?: string;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
@@ -47,9 +52,39 @@ export async function openDatabase(opts: {
     return { db: drizzlePg({ client: pool, schema }), kind: 'postgres', close: () => pool.end() };
   }
   const dir = join(opts.dataDir, 'pgdata');
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  const start = () =>
+    PGlite.create(dir, {
+      // Trigram indexes serve search (migration 0012); the extension ships with PGlite.
+      extensions: { pg_trgm },
+      postgresqlconf: pgliteSettings(opts.pgliteSharedBuffers ?? '32MB'),
+    });
+  // initdb's memory would stay mapped in this process for good (~450 MB after a first start):
+  // a short-lived child creates the directory instead, so a first start is as small as a restart.
+  if (fresh) await initdbInChild(dir);
+  const client = await start();
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder });
   return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * The embedded database runs in this process: every buffer it keeps is the server's memory.
+ * One connection, so no per-connection budgets to multiply; the defaults (128 MB of shared
+ * buffers, 64 MB of maintenance memory) are sized for a database server of its own.
+ */
+export function pgliteSettings(sharedBuffers: string): string[] {
+  return [
+    `shared_buffers = '${sharedBuffers}'`,
+    "maintenance_work_mem = '16MB'",
+    "work_mem = '4MB'",
+    "temp_buffers = '1MB'",
+    "wal_buffers = '1MB'",
+  ];
+}
+
+async function initdbInChild(dir: string): Promise<void> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'pglite-initdb.mjs');
+  await promisify(execFile)(process.execPath, [script, dir], { timeout: 120_000 });
 }

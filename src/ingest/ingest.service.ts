@@ -106,14 +106,13 @@ export class IngestService {
         complaint: row.level > 0 ? await this.conversations.complaintSummary(row.id) : null,
       });
       if (outcome.first_message) emit('conversation.created', { conversation });
+      // The conversation's list fields ride on the message: no separate conversation.updated.
       emit('message.created', {
         conversationId: conversation.id,
         inboxId: inbox.id,
         message,
         conversation,
       });
-      if (!outcome.first_message)
-        emit('conversation.updated', { conversation, changes: ['lastMessageAt'] });
       if (call.listeners || fileRows.some((f) => f.fetchState === 'pending'))
         emit('jobs.enqueued', {});
       return { message, conversation, contactId: contact.id, duplicate: false };

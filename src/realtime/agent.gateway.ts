@@ -189,8 +189,10 @@ export class AgentGateway {
   }
 
   private subscribe(): void {
-    this.events.on('message.created', ({ conversationId, inboxId, message }) => {
-      this.to(inboxId).emit('message.created', { conversationId, message });
+    // One broadcast per event: socket.io encodes the packet once for all the rooms' sockets.
+    // The conversation's list fields come with the message (CONTRACT): one frame, not two.
+    this.events.on('message.created', ({ conversationId, inboxId, message, conversation }) => {
+      this.to(inboxId).emit('message.created', { conversationId, message, conversation });
     });
     this.events.on('message.updated', ({ conversationId, inboxId, message }) => {
       this.to(inboxId).emit('message.updated', { conversationId, message });
