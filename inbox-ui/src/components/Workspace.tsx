@@ -58,15 +58,16 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
     });
   }, [route.screen, loadReference, pushToast, latest]);
 
-  const { counts, refreshCounts } = useCounts();
+  const { counts, refreshCounts, countChange } = useCounts();
   const conversations = useConversationList({ filter, listKey: key, me, activeId });
 
-  function onConversation(c: Conversation) {
+  function onConversation(c: Conversation, created = false) {
     const previous = conversations.upsert(c);
     const notice = assignmentNotice(previous, c, me);
     // Assigning the open conversation to oneself is not news.
     if (notice && c.id !== activeId) alerts.notify(notice);
-    refreshCounts();
+    // The counts follow the same events as the list.
+    countChange(previous ?? (created ? null : 'unknown'), c, me.id);
   }
 
   const { socket, connected } = useAgentSocket({
@@ -81,7 +82,11 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
       // Whoever escalates the open conversation already sees it happen.
       if (notice && c.id !== activeId) alerts.notify(notice, reason);
     },
-    onMessage: conversations.messageCreated,
+    onMessage: (message, c) => {
+      const previous = conversations.messageCreated(message, c);
+      // A first message is new work; any other change of a conversation never seen is asked for.
+      if (c) countChange(previous ?? (c.messageCount <= 1 ? null : 'unknown'), c, me.id);
+    },
   });
 
   useShortcuts({
@@ -97,11 +102,8 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
 
   const { changed } = conversations;
   const onListChange = useCallback(
-    (c: Conversation) => {
-      changed(c);
-      refreshCounts();
-    },
-    [changed, refreshCounts],
+    (c: Conversation) => countChange(changed(c) ?? 'unknown', c, me.id),
+    [changed, countChange, me.id],
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
   const pane = route.screen === 'settings' ? 'settings' : activeId ? 'thread' : 'list';

@@ -206,3 +206,56 @@ describe('listReducer', () => {
     expect(listReducer(state, { type: 'error', key: 'k', message: 'boom' }).error).toBe('boom');
   });
 });
+
+describe('listReducer with the combined message event', () => {
+  it('places the conversation the message carries, with the server’s preview and unread count', () => {
+    const state = loaded([
+      ['a', 50],
+      ['b', 40],
+    ]);
+    const next = listReducer(state, {
+      type: 'message',
+      message: message('m1', 'b', { createdAt: at(55), text: 'where is my order?' }),
+      activeId: null,
+      conversation: conversation('b', {
+        lastMessageAt: at(55),
+        lastMessagePreview: 'where is my order?',
+        unreadCount: 3,
+      }),
+      matches: true,
+    });
+    expect(order(next)).toEqual(['b', 'a']);
+    expect(next.items[0]).toMatchObject({
+      lastMessagePreview: 'where is my order?',
+      unreadCount: 3,
+    });
+  });
+
+  it('adds a conversation new to this list, and keeps it unread-free while the agent has it open', () => {
+    const state = loaded([['a', 50]]);
+    const next = listReducer(state, {
+      type: 'message',
+      message: message('m1', 'n', { createdAt: at(58) }),
+      activeId: 'n',
+      conversation: conversation('n', { lastMessageAt: at(58), unreadCount: 1 }),
+      matches: true,
+    });
+    expect(order(next)).toEqual(['n', 'a']);
+    expect(next.items[0]!.unreadCount).toBe(0);
+  });
+
+  it('drops a row the conversation no longer belongs to (assigned to someone else by a rule)', () => {
+    const state = loaded([
+      ['a', 50],
+      ['b', 40],
+    ]);
+    const next = listReducer(state, {
+      type: 'message',
+      message: message('m1', 'a', { createdAt: at(59) }),
+      activeId: null,
+      conversation: conversation('a', { lastMessageAt: at(59) }),
+      matches: false,
+    });
+    expect(order(next)).toEqual(['b']);
+  });
+});

@@ -18,7 +18,17 @@ export type ListAction =
   | { type: 'error'; key: string; message: string }
   /** A created/updated/escalated conversation; `matches` says whether it belongs in this list. */
   | { type: 'upsert'; conversation: Conversation; matches: boolean }
-  | { type: 'message'; message: Message; activeId: string | null }
+  /**
+   * A new message. With `conversation` (the server's list fields after it, CONTRACT) that is
+   * placed as it is; without, the row is patched from the message alone.
+   */
+  | {
+      type: 'message';
+      message: Message;
+      activeId: string | null;
+      conversation?: Conversation | undefined;
+      matches?: boolean | undefined;
+    }
   | { type: 'read'; id: string };
 
 export const initialListState: ListState = {
@@ -95,6 +105,16 @@ export function listReducer(state: ListState, action: ListAction): ListState {
     }
     case 'message': {
       const { message } = action;
+      if (action.conversation) {
+        const c = action.conversation;
+        // The agent reading it has seen it: the server's unread count catches up when marked read.
+        const seen = c.id === action.activeId && c.unreadCount ? { ...c, unreadCount: 0 } : c;
+        return listReducer(state, {
+          type: 'upsert',
+          conversation: seen,
+          matches: action.matches ?? true,
+        });
+      }
       const current = state.items.find((c) => c.id === message.conversationId);
       if (!current) return state;
       const incoming = message.direction === 'in' && !message.private;

@@ -96,9 +96,15 @@ export function useConversation({ id, me, socket, thread, onChange, onToast }: O
   useEffect(() => {
     if (!socket) return;
     const view = () => socket.emit('conversation.view', { conversationId: id }, () => {});
-    const onMessage = (e: { conversationId: string; message: Message }) => {
+    const onMessage = (e: {
+      conversationId: string;
+      message: Message;
+      conversation?: Conversation | undefined;
+    }) => {
       if (e.conversationId !== id) return;
       setMessages((list) => mergeMessage(list, e.message));
+      // message.created carries the conversation after it: no conversation.updated follows.
+      if (e.conversation) applyConversation(e.conversation);
       if (e.message.direction === 'in') {
         setContactTyping(false);
         if (document.visibilityState === 'visible') markRead();

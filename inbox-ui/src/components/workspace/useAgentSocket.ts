@@ -7,9 +7,11 @@ import { useLatest } from '../../lib/hooks';
 export interface InboxEvents {
   /** The connection came back: events may have been missed meanwhile. */
   onReconnect: () => void;
-  onConversation: (conversation: Conversation) => void;
+  /** A conversation was created (`created`) or changed. */
+  onConversation: (conversation: Conversation, created: boolean) => void;
   onEscalated: (conversation: Conversation, reason: string) => void;
-  onMessage: (message: Message) => void;
+  /** A new message; `conversation` is its conversation's list fields after it, when sent. */
+  onMessage: (message: Message, conversation: Conversation | undefined) => void;
 }
 
 /**
@@ -31,12 +33,11 @@ export function useAgentSocket(events: InboxEvents) {
       wasConnected = true;
     });
     s.on('disconnect', () => setConnected(false));
-    s.on('conversation.created', (e) => latest.current.onConversation(e.conversation));
-    s.on('conversation.updated', (e) => latest.current.onConversation(e.conversation));
+    s.on('conversation.created', (e) => latest.current.onConversation(e.conversation, true));
+    s.on('conversation.updated', (e) => latest.current.onConversation(e.conversation, false));
     s.on('conversation.escalated', (e) => latest.current.onEscalated(e.conversation, e.reason));
-    s.on('message.created', (e: { conversationId: string; message: Message }) =>
-      latest.current.onMessage(e.message),
-    );
+    // One frame per message: the list row and the counts follow from its `conversation`.
+    s.on('message.created', (e) => latest.current.onMessage(e.message, e.conversation));
     return () => {
       s.disconnect();
       setSocket(null);

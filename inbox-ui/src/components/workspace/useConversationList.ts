@@ -102,15 +102,36 @@ export function useConversationList({ filter, listKey, me, activeId }: Options) 
 
   /** The open conversation changed here (read, assigned, …). */
   const changed = useCallback(
-    (c: Conversation) => {
-      upsert(c);
+    (c: Conversation): Conversation | null => {
+      const previous = upsert(c);
       if (c.unreadCount === 0) dispatch({ type: 'read', id: c.id });
+      return previous;
     },
     [upsert],
   );
 
+  /**
+   * A new message, with the conversation's list fields when the server sent them (one frame per
+   * message): placed like any change. Returns the version known before, as `upsert` does.
+   */
   const messageCreated = useCallback(
-    (message: Message) => dispatch({ type: 'message', message, activeId: latest.current.activeId }),
+    (message: Message, conversation?: Conversation): Conversation | null => {
+      const { filter: f, me: user, activeId: active } = latest.current;
+      if (!conversation) {
+        dispatch({ type: 'message', message, activeId: active });
+        return null;
+      }
+      const previous = known.current.get(conversation.id) ?? null;
+      known.current.set(conversation.id, conversation);
+      dispatch({
+        type: 'message',
+        message,
+        activeId: active,
+        conversation,
+        matches: matchesFilter(conversation, f, user.id),
+      });
+      return previous;
+    },
     [latest],
   );
 
