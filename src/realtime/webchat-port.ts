@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { AgentGateway } from './agent.gateway';
 
 const HISTORY_LIMIT = 500;
+const INBOX_CACHE_MS = 5_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The server side of the web-chat gateway's port: services, not tables. */
@@ -27,13 +28,29 @@ export function webchatPort(deps: {
   agents: AgentGateway;
   logger: Logger;
 }): WebchatPort {
+  // Every page view asks which inbox it talks to: answered from memory for a few seconds, and
+  // forgotten at once when an inbox changes (disabled, renamed, removed).
+  const inboxes = new Map<string, { at: number; inbox: Promise<{ id: string } | undefined> }>();
+  deps.events.on('inbox.changed', () => inboxes.clear());
+  const lookup = (key: string, find: () => Promise<{ id: string } | undefined>) => {
+    const now = Date.now();
+    const hit = inboxes.get(key);
+    if (hit && now - hit.at < INBOX_CACHE_MS) return hit.inbox;
+    const inbox = find().catch((err: unknown) => {
+      inboxes.delete(key);
+      throw err;
+    });
+    if (inboxes.size > 1000) inboxes.clear();
+    inboxes.set(key, { at: now, inbox });
+    return inbox;
+  };
   return {
     async inbox(inboxId) {
       if (inboxId !== undefined && inboxId !== null && inboxId !== '') {
         if (typeof inboxId !== 'string' || !UUID.test(inboxId)) return undefined;
-        return deps.inboxes.firstOfKind('webchat', inboxId);
+        return lookup(inboxId, () => deps.inboxes.firstOfKind('webchat', inboxId));
       }
-      return deps.inboxes.firstOfKind('webchat');
+      return lookup('', () => deps.inboxes.firstOfKind('webchat'));
     },
     async session(inboxId, visitorId) {
       const known = await deps.contactRepo.byIdentity({ kind: 'webchat', value: visitorId });
