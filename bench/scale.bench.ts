@@ -19,12 +19,14 @@ import { io, type Socket } from 'socket.io-client';
 import { normalizeForSearch } from '../src/search/normalize';
 import { percentile } from './protocol';
 import {
+  CLOCK_TICKS,
   cleanUp,
   createPostgresDatabase,
   int,
   login,
   ms,
   onCleanup,
+  processTicks,
   rssMb,
   sleep,
   startServerChild,
@@ -269,12 +271,20 @@ async function visitors(url: string, server: ServerChild): Promise<void> {
       socket.once('connect_error', done);
     });
   const t0 = performance.now();
+  const ticks0 = processTicks(server.child.pid);
   const parallel = 100;
   for (let i = 0; i < VISITORS; i += parallel)
     await Promise.all(Array.from({ length: Math.min(parallel, VISITORS - i) }, connectOne));
   const seconds = (performance.now() - t0) / 1000;
+  const serverCpu = (processTicks(server.child.pid) - ticks0) / CLOCK_TICKS;
   const connected = sockets.filter((s) => s.connected).length;
   const after = await settledRss(server);
+  // The client sockets live in this process and share the two cores with the server: the
+  // server's own CPU per connect says what it could take with the clients elsewhere.
+  console.log(
+    `| server CPU per visitor connect | ${((serverCpu / Math.max(1, connected)) * 1000).toFixed(2)} ms ` +
+      `(≈ ${int(connected / Math.max(0.01, serverCpu))} connects/s per core of server time) |`,
+  );
   console.log(
     `| visitor sockets connected (${parallel} at a time, websocket) | ${int(connected)} of ${int(VISITORS)} |`,
   );

@@ -180,6 +180,14 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
       await expect
         .poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 })
         .toBe(before);
+      // The sidebar's counts follow the same events as the list (issue 14).
+      const unassignedCount = agent
+        .locator('.nav__link', { hasText: 'Unassigned' })
+        .locator('.nav__count');
+      const counts = await admin.get<{ unassigned: number }>('/api/v1/conversations/counts');
+      await expect
+        .poll(() => unassignedCount.textContent(), { timeout: 15_000 })
+        .toBe(String(counts.body.unassigned));
 
       const widget = await openWidget(visitorContext, server.url);
       const first = 'Hello! Is my parcel 7731 on its way?';
@@ -190,6 +198,9 @@ describe.skipIf(!hasChromium)('agent inbox in a browser', () => {
       await expect
         .poll(() => agent.getByTestId('conversation-row').count(), { timeout: 15_000 })
         .toBe(before + 1);
+      await expect
+        .poll(() => unassignedCount.textContent(), { timeout: 15_000 })
+        .toBe(String(counts.body.unassigned + 1));
       const id = await row.getAttribute('data-id');
       expect(id).toBeTruthy();
 
