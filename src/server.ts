@@ -137,6 +137,7 @@ export async function startServer(
       databaseUrl: config.DATABASE_URL,
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
+      onConnectionError: (err) => logger.warn({ err }, 'a database connection was dropped'),
     });
   } catch (err) {
     await new Promise((r) => http.close(r));
