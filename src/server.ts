@@ -141,6 +141,7 @@ export async function startServer(
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+      onConnectionError: (err) => logger.warn({ err }, 'a database connection was dropped'),
     });
   } catch (err) {
     await new Promise((r) => http.close(r));

@@ -178,6 +178,8 @@ export function ladderModule(d: LadderDeps) {
     sla,
     complaints,
     rules,
+    /** Runs the rules of one event (the benchmark times it). */
+    runner,
     notifications,
     webhooks,
     routing,

@@ -34,9 +34,14 @@ export async function openDatabase(opts: {
   poolSize?: number;
   /** PGlite's shared_buffers, e.g. `32MB`: most of the embedded database's idle memory. */
   pgliteSharedBuffers?: string;
+  /** An idle connection the server dropped (a restart, an administrator): logged, not fatal. */
+  onConnectionError?: (err: Error) => void;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
+    // Without a listener, an idle client's error would be an unhandled 'error' event and end the
+    // process; the pool replaces the connection on the next query.
+    pool.on('error', (err) => opts.onConnectionError?.(err));
     // Several instances may start at once against one server: serialise their migrations.
     const client = await pool.connect();
     try {

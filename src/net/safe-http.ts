@@ -89,7 +89,14 @@ export async function vetDestination(
     throw new UnsafeDestinationError('credentials in the URL are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
-  const addresses = literal ? [{ address: host, family: literal }] : await resolve(host);
+  const addresses = literal
+    ? [{ address: host, family: literal }]
+    : await resolve(host).catch((err: unknown) => {
+        const code = (err as { code?: unknown }).code;
+        throw new UnsafeDestinationError(
+          `${host} does not resolve${typeof code === 'string' ? ` (${code})` : ''}`,
+        );
+      });
   if (!addresses.length) throw new UnsafeDestinationError(`${host} does not resolve`);
   if (!allowPrivate) {
     const inner = addresses.find((a) => !isPublicAddress(a.address));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock';
 import { createTestStorage, type TestStorage } from '../helpers/database';
 import {
   connect,
@@ -7,6 +8,7 @@ import {
   visitorSays,
   sleep,
   startTestServer,
+  waitFor,
   type Recorder,
   type TestServer,
 } from '../helpers/server';
@@ -69,5 +71,64 @@ describe.runIf(process.env.DATABASE_URL)('two instances behind a load balancer',
     expect(
       visitor.of<{ id: string }>('message').filter((m) => m.id === reply.body.id),
     ).toHaveLength(1);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('two instances on one clock', () => {
+  const clock = new ManualClock(new Date());
+  let storage: TestStorage;
+  let a: TestServer;
+  let b: TestServer;
+  let agent: Recorder;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    [a, b] = await Promise.all([
+      startTestServer({ REDIS_URL: redisUrl }, { storage, clock }),
+      startTestServer({ REDIS_URL: redisUrl }, { storage, clock }),
+    ]);
+  });
+  afterAll(async () => {
+    agent?.socket.disconnect();
+    await a?.halt();
+    await b?.stop();
+  });
+
+  it('fires each SLA timer exactly once', async () => {
+    const admin = await login(a.url);
+    const policy = await admin.send('POST', '/api/v1/sla-policies', {
+      name: 'Everyone',
+      firstResponseMinutes: 10,
+      warningPercent: 50,
+    });
+    expect(policy.status).toBe(201);
+    agent = await connect(b.url, '/agent', { token: admin.token });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { visitor } = await connectVisitor(i % 2 ? a.url : b.url);
+      ids.push((await visitorSays(visitor, `timer ${i}`)).conversationId);
+      visitor.socket.disconnect();
+    }
+    // Both instances' workers race for the same due timers.
+    clock.advance(11 * 60_000);
+    for (let k = 0; k < 5; k++) {
+      a.server.worker.kick();
+      b.server.worker.kick();
+      await sleep(100);
+    }
+    const fired = (name: string) =>
+      agent
+        .of<{ conversation: { id: string }; target: string }>(name)
+        .filter((p) => ids.includes(p.conversation.id));
+    await waitFor(
+      () => fired('sla.breached'),
+      (x) => x.length >= ids.length,
+      20_000,
+    );
+    await sleep(1_500);
+    for (const name of ['sla.warning', 'sla.breached']) {
+      const seen = fired(name).map((p) => p.conversation.id);
+      expect(seen.sort(), name).toEqual([...ids].sort());
+    }
   });
 });
