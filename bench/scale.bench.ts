@@ -10,6 +10,7 @@
  *   SCALE_MESSAGES, SCALE_CONVERSATIONS   the seed (defaults above)
  *   SCALE_SAMPLES=60                      calls per measured request
  *   SCALE_VISITORS=10000                  visitor sockets
+ *   BENCH_CPU_PROF=1                      profile the measured server and print its hot spots
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import {
   login,
   ms,
   onCleanup,
+  printProfile,
   processTicks,
   rssMb,
   sleep,
@@ -389,6 +391,8 @@ async function main(): Promise<void> {
   console.log(`| server idle RSS, seeded database | ${int(idleSeeded)} MB |`);
   await visitors(server.url, server);
   await stopChild(server.child, 15_000);
+  // BENCH_CPU_PROF=1: where the second server's time went (mostly the visitors' connects).
+  printProfile(server.profileDir);
 }
 
 main()
