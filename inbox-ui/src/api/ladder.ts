@@ -81,7 +81,8 @@ export interface RuleInput {
   name: string;
   event: RuleEvent;
   conditions: { all?: Condition[]; any?: Condition[] };
-  actions: Action[];
+  /** Checked by the server as a whole (the editor shows what it says). */
+  actions: { type: Action['type']; [param: string]: unknown }[];
   enabled: boolean;
 }
 
@@ -116,8 +117,7 @@ export const ladderApi = {
     request<BusinessHours>('/business-hours', { method: 'POST', body }),
   saveBusinessHours: (id: string, body: BusinessHoursInput) =>
     request<BusinessHours>(`/business-hours/${id}`, { method: 'PUT', body }),
-  deleteBusinessHours: (id: string) =>
-    request<void>(`/business-hours/${id}`, { method: 'DELETE' }),
+  deleteBusinessHours: (id: string) => request<void>(`/business-hours/${id}`, { method: 'DELETE' }),
   due: (id: string, from: string, minutes: number) =>
     request<{ dueAt: string }>(`/business-hours/${id}/due${queryString({ from, minutes })}`),
 
