@@ -21,6 +21,8 @@ export function formatCountdown(ms: number, t: Translate, locale: Locale): strin
     twoDigits.set(locale, pad);
   }
   const [a, ua, b, ub] = units;
+  // "45s", not "0m 45s".
+  if (a === 0) return t(`sla.unit.${ub}`, { n: b });
   return `${t(`sla.unit.${ua}`, { n: a })} ${t(`sla.unit.${ub}`, { n: pad.format(b) })}`;
 }
 

@@ -113,6 +113,16 @@ describe('SLA countdown', () => {
     );
     expect(warning).toContain('data-tone="warning"');
     expect(warning).toContain('4m 00s left');
+    const lastSeconds = render(
+      <SlaBadge
+        conversation={conversation('a', {
+          firstResponseDueAt: new Date(NOW + 45_000).toISOString(),
+          slaState: 'warning',
+        })}
+        now={NOW}
+      />,
+    );
+    expect(lastSeconds).toContain('>45s left<');
 
     const late = render(
       <SlaBadge

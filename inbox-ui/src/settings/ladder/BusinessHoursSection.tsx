@@ -370,7 +370,11 @@ function CalendarEditor({
                 setD({ ...d, holidays: mergeHolidays(d.holidays, nowruzHolidays(nowruzYear)) })
               }
             >
-              {t('hours.nowruz', { year: nowruzYear })}
+              {t('hours.nowruz', {
+                year: new Intl.NumberFormat(INTL_TAG[locale], { useGrouping: false }).format(
+                  nowruzYear,
+                ),
+              })}
             </button>
           </div>
           {holidayError ? (
