@@ -118,7 +118,13 @@ async function seed(): Promise<void> {
 
 /** Closes the notices so that a screenshot shows the screen, not the toasts over it. */
 async function dismissToasts(): Promise<void> {
-  for (const close of await page.locator('.toast .icon-button').all()) await close.click();
+  const toasts = page.locator('.toast .icon-button');
+  // A toast may leave on its own (after eight seconds) between counting and clicking.
+  while ((await toasts.count()) > 0)
+    await toasts
+      .first()
+      .click({ timeout: 1_000 })
+      .catch(() => undefined);
 }
 
 /** Settings scroll inside their pane: a taller window shows a whole editor in one picture. */
