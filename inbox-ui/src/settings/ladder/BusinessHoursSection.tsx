@@ -4,7 +4,7 @@ import { ladderApi } from '../../api/ladder';
 import type { BusinessHours, WeeklyRange } from '../../api/ladder';
 import { Field, TextField } from '../../components/Field';
 import { INTL_TAG } from '../../i18n/core';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import {
   isoToPersian,
   mergeHolidays,
@@ -47,7 +47,7 @@ const blank = (): Draft => ({
 
 /** Business hours: time zone, open ranges per day, weekend days, holidays, and a due tester. */
 export default function BusinessHoursSection({ run }: { run: Run }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const { data: calendars, reload } = useLoad(load, [] as BusinessHours[]);
   const [draft, setDraft] = useState<Draft | null>(null);
 
@@ -130,7 +130,7 @@ function CalendarEditor({
   onSaved: () => void;
   run: Run;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   const [d, setD] = useState(initial);
   const [persian, setPersian] = useState('');
   const [gregorian, setGregorian] = useState('');
@@ -426,7 +426,7 @@ function CalendarEditor({
 
 /** "When do 90 minutes of open time after Thursday 15:00 end?" against the server's clock. */
 function DueTester({ calendars }: { calendars: BusinessHours[] }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   const [id, setId] = useState(calendars[0]?.id ?? '');
   const [from, setFrom] = useState(() => localInput(new Date()));
   const [minutes, setMinutes] = useState('60');

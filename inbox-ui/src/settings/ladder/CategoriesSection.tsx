@@ -3,7 +3,7 @@ import { ladderApi } from '../../api/ladder';
 import type { Category } from '../../api/ladder';
 import { TextField } from '../../components/Field';
 import { LOCALES, LOCALE_NAMES } from '../../i18n/core';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import { Card, CreateCard, RowButton } from '../parts';
 import type { Run } from '../parts';
 import { useLoad } from './useLoad';
@@ -13,7 +13,7 @@ const noNames = (): Category['names'] => ({ en: '', fa: '', ru: '' });
 
 /** Complaint categories with their English, Persian and Russian names. */
 export default function CategoriesSection({ run }: { run: Run }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const { data: categories, reload } = useLoad(load, [] as Category[]);
   const [key, setKey] = useState('');
   const [names, setNames] = useState(noNames);
@@ -90,7 +90,7 @@ function CategoryRow({
   run: Run;
   onSaved: () => void;
 }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const [names, setNames] = useState(c.names);
   const changed = LOCALES.some((l) => names[l].trim() !== c.names[l]);
   return (

@@ -2,7 +2,7 @@ import { api } from '../../api/client';
 import { ladderApi } from '../../api/ladder';
 import type { BusinessHours } from '../../api/ladder';
 import type { Inbox, User } from '../../api/types';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import { Card } from '../parts';
 import type { Run } from '../parts';
 import { useLoad } from './useLoad';
@@ -17,7 +17,7 @@ const EMPTY = { inboxes: [] as Inbox[], users: [] as User[], calendars: [] as Bu
 
 /** Routing per inbox (manual or round robin, when to hand back, business hours), capacity. */
 export default function RoutingSection({ run }: { run: Run }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const { data, reload } = useLoad(load, EMPTY);
   const save = (action: () => Promise<unknown>) =>
     void run(action, t('common.saved')).then(() => reload());

@@ -15,7 +15,7 @@ import { PRIORITIES } from '../../api/types';
 import type { CannedResponse, Team, User } from '../../api/types';
 import { Field, TextField } from '../../components/Field';
 import { formatNumber } from '../../i18n/core';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import { Card, DeleteButton, RowButton, RowsCard } from '../parts';
 import { errorText, useLoad } from './useLoad';
 import {
@@ -77,7 +77,7 @@ const EMPTY: Refs = {
 
 /** Rules: on an event, if conditions hold, do actions. The shipped ladder is listed first. */
 export default function RulesSection({ run }: { run: Run }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   const { data, reload } = useLoad(load, EMPTY);
   const [draft, setDraft] = useState<RuleDraft | null>(null);
 
@@ -165,7 +165,7 @@ function RuleEditor({
   vocabulary: RuleVocabulary;
   onDone: (saved: boolean, notice?: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const [d, setD] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const fields = Object.keys(vocabulary.fields) as RuleField[];
@@ -303,7 +303,7 @@ function ConditionRow({
   onChange: (c: ConditionDraft) => void;
   onRemove: () => void;
 }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const type = types[c.field];
   const ops = OPS[type];
   const many = ['in', 'notIn', 'containsAny', 'notContainsAny'].includes(c.op);
@@ -389,7 +389,7 @@ function ActionRow({
   onChange: (a: ActionDraft) => void;
   onRemove: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   const options = (kind: ParamKind): { value: string; label: string }[] | null => {
     switch (kind) {
       case 'level':

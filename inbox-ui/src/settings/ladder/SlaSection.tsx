@@ -7,7 +7,7 @@ import { CHANNELS, PRIORITIES } from '../../api/types';
 import type { Channel, Inbox, Priority } from '../../api/types';
 import { Field, TextField } from '../../components/Field';
 import { formatNumber, levelKey } from '../../i18n/core';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import { SLA_TARGETS } from '../../lib/sla';
 import type { SlaTarget } from '../../lib/sla';
 import { Card, DeleteButton, RowButton, RowsCard } from '../parts';
@@ -117,7 +117,7 @@ const toggle = <T,>(list: T[], x: T) =>
 
 /** SLA policies: what they apply to, targets (per complaint level), warning, calendar. */
 export default function SlaSection({ run }: { run: Run }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   const { data, reload } = useLoad(load, EMPTY);
   const [draft, setDraft] = useState<Draft | null>(null);
   const minutes = (n: number | null) => (n ? t('sla.minutes', { count: n }) : t('common.notSet'));
@@ -195,7 +195,7 @@ function PolicyEditor({
   run: Run;
   onDone: (saved: boolean) => void;
 }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const [d, setD] = useState(initial);
 
   async function save(e: FormEvent) {

@@ -3,7 +3,7 @@ import { ladderApi } from '../../api/ladder';
 import type { Webhook, WebhookDelivery, WebhookEvent } from '../../api/ladder';
 import { TextField } from '../../components/Field';
 import { formatNumber } from '../../i18n/core';
-import { useI18n } from '../../i18n/I18nContext';
+import { useAdminI18n } from './i18n';
 import { formatDateTime } from '../../lib/format';
 import { CreateCard, DeleteButton, RowButton, RowsCard } from '../parts';
 import type { Run } from '../parts';
@@ -28,7 +28,7 @@ const load = () => ladderApi.webhooks().then((p) => p.items);
 
 /** Outgoing webhooks: URL, events, private addresses; the secret once; the deliveries. */
 export default function WebhooksSection({ run }: { run: Run }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const { data: hooks, reload } = useLoad(load, [] as Webhook[]);
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
@@ -155,7 +155,7 @@ export default function WebhooksSection({ run }: { run: Run }) {
 }
 
 function DeliveryLine({ delivery: d }: { delivery: WebhookDelivery }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useAdminI18n();
   return (
     <span className={`webhook__state webhook__state--${d.state}`}>
       {t(`webhooks.state.${d.state}`)}
@@ -167,7 +167,7 @@ function DeliveryLine({ delivery: d }: { delivery: WebhookDelivery }) {
 }
 
 function Deliveries({ hook }: { hook: Webhook }) {
-  const { t } = useI18n();
+  const { t } = useAdminI18n();
   const [error, setError] = useState<string | null>(null);
   const loader = useCallback(() => ladderApi.deliveries(hook.id).then((p) => p.items), [hook.id]);
   const { data, reload } = useLoad(loader, [] as WebhookDelivery[]);
