@@ -1,5 +1,6 @@
 import type { ConversationDto, MessageDto } from '../conversations/dto';
 import type { SlaTarget } from '../db/schema';
+import type { NotificationDto } from '../notifications/notification.service';
 
 /**
  * What the `/agent` namespace sends and takes (CONTRACT, socket.io). The inbox app imports these
@@ -28,6 +29,8 @@ export interface AgentServerEvents {
   /** A clock crossed its warning threshold, or its due time (CONTRACT). */
   'sla.warning': (e: { conversation: ConversationDto; target: SlaTarget }) => void;
   'sla.breached': (e: { conversation: ConversationDto; target: SlaTarget }) => void;
+  /** Something for this user to look at (a rule's "notify supervisors"), live. */
+  notification: (n: Omit<NotificationDto, 'readAt'>) => void;
   typing: (e: {
     conversationId: string;
     actor: { type: 'contact' | 'user'; id: string; name: string };

@@ -244,6 +244,15 @@ describe.skipIf(!hasChromium)('the complaint ladder in the browser', () => {
       )
       .waitFor({ timeout: 20_000 });
     expect(await level4.textContent()).toContain('Legal risk');
+
+    // A customer who writes of a lawyer while the board is open: the card arrives at level 4
+    // live, and the supervisor is told by the shipped rule's notification.
+    await newVisitorWrites(server.url, 'اگر پولم را پس ندهید از طریق وکیل شکایت قانونی می‌کنم.');
+    await level4
+      .getByTestId('board-card')
+      .filter({ hasText: 'از طریق وکیل' })
+      .waitFor({ timeout: 20_000 });
+    await page.locator('.toast', { hasText: 'Legal risk' }).first().waitFor({ timeout: 10_000 });
     await dismissToasts();
     await page.screenshot({ path: join(SCREENSHOTS, 'escalation-board.png') });
 

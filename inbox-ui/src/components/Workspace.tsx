@@ -100,6 +100,13 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
           tone: 'alert',
         });
     },
+    onNotification: (n) =>
+      pushToast({
+        title: n.title,
+        body: n.body,
+        ...(n.conversationId ? { conversationId: n.conversationId } : {}),
+        tone: 'alert',
+      }),
   });
 
   // The board shows every escalated conversation, not only the first page of the list.

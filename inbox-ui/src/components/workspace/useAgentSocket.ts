@@ -13,6 +13,8 @@ export interface InboxEvents {
   onMessage: (message: Message) => void;
   /** An SLA clock crossed its warning threshold or its due time. */
   onSla: (conversation: Conversation, target: SlaTarget, tone: 'warning' | 'breached') => void;
+  /** A notification for this user (a rule told supervisors). */
+  onNotification: (n: { title: string; body: string; conversationId: string | null }) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export function useAgentSocket(events: InboxEvents) {
     s.on('conversation.escalated', (e) => latest.current.onEscalated(e.conversation, e.reason));
     s.on('sla.warning', (e) => latest.current.onSla(e.conversation, e.target, 'warning'));
     s.on('sla.breached', (e) => latest.current.onSla(e.conversation, e.target, 'breached'));
+    s.on('notification', (n) => latest.current.onNotification(n));
     s.on('message.created', (e: { conversationId: string; message: Message }) =>
       latest.current.onMessage(e.message),
     );
