@@ -6,6 +6,7 @@ import { useLatest, useMediaQuery, useNow } from '../lib/hooks';
 import { assignmentNotice, escalationNotice } from '../lib/notifications';
 import { useReferenceData } from '../lib/referenceData';
 import { ConversationView } from './ConversationView';
+import { EscalationBoard } from './EscalationBoard';
 import type { ConversationViewHandle } from './ConversationView';
 import { ListPane } from './ListPane';
 import { NavSidebar } from './NavSidebar';
@@ -18,6 +19,7 @@ import { useConversationList } from './workspace/useConversationList';
 import { useCounts } from './workspace/useCounts';
 import { useRoute } from './workspace/useRoute';
 import { useShortcuts } from './workspace/useShortcuts';
+import { useSlaMarks } from './workspace/useSlaMarks';
 import { useToasts } from './workspace/useToasts';
 
 // Settings are for admins and rarely opened: a separate chunk keeps the first screen small.
@@ -60,8 +62,11 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
 
   const { counts, refreshCounts } = useCounts();
   const conversations = useConversationList({ filter, listKey: key, me, activeId });
+  const sla = useSlaMarks();
+  const [available, setAvailable] = useState(me.available);
 
   function onConversation(c: Conversation) {
+    sla.seen(c);
     const previous = conversations.upsert(c);
     const notice = assignmentNotice(previous, c, me);
     // Assigning the open conversation to oneself is not news.
@@ -82,7 +87,54 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
       if (notice && c.id !== activeId) alerts.notify(notice, reason);
     },
     onMessage: conversations.messageCreated,
+    onSla: (c, target, tone) => {
+      onConversation(c);
+      sla.mark(c.id, target, tone);
+      // A breach is news for whoever owns the conversation, and for supervisors.
+      const mine = c.assignee?.id === me.id;
+      if (tone === 'breached' && (mine || me.role !== 'agent'))
+        pushToast({
+          title: t('sla.breachedToast', { target: t(`sla.target.${target}`) }),
+          body: c.contact.name,
+          conversationId: c.id,
+          tone: 'alert',
+        });
+    },
+    onNotification: (n) =>
+      pushToast({
+        title: n.title,
+        body: n.body,
+        ...(n.conversationId ? { conversationId: n.conversationId } : {}),
+        tone: 'alert',
+      }),
   });
+
+  // The board shows every escalated conversation, not only the first page of the list.
+  const board = route.screen === 'inbox' && filter.view === 'escalated' && !activeId;
+  const { list, loadMore } = conversations;
+  useEffect(() => {
+    if (
+      board &&
+      list.loaded &&
+      !list.loading &&
+      !list.error &&
+      list.nextCursor &&
+      list.items.length < 500
+    )
+      void loadMore();
+  }, [board, list, loadMore]);
+
+  async function toggleAvailable() {
+    const next = !available;
+    setAvailable(next);
+    try {
+      await api.updateMe({ available: next });
+      pushToast({ title: t(next ? 'presence.nowAvailable' : 'presence.nowAway') });
+    } catch {
+      setAvailable(!next);
+      pushToast({ title: t('error.generic'), tone: 'alert' });
+    }
+  }
 
   useShortcuts({
     items: conversations.list.items,
@@ -104,7 +156,8 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
     [changed, refreshCounts],
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
-  const pane = route.screen === 'settings' ? 'settings' : activeId ? 'thread' : 'list';
+  const pane =
+    route.screen === 'settings' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
 
   return (
     <div className={`app app--${pane}${navOpen ? ' app--nav-open' : ''}`}>
@@ -124,6 +177,8 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
         counts={counts}
         teams={lists.teams}
         connected={connected}
+        available={available}
+        onToggleAvailable={() => void toggleAvailable()}
         soundOn={alerts.soundOn}
         notificationPermission={alerts.permission}
         onLocale={onLocale}
@@ -146,6 +201,17 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
             />
           </Suspense>
         </main>
+      ) : board ? (
+        <main className="board-pane" id="main">
+          <EscalationBoard
+            conversations={conversations.list.items}
+            marks={sla.marks}
+            now={now}
+            loaded={conversations.list.loaded}
+            onOpen={openConversation}
+            onOpenMenu={() => setNavOpen(true)}
+          />
+        </main>
       ) : (
         <>
           <ListPane
@@ -156,6 +222,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
             teams={lists.teams}
             selectedId={activeId}
             now={now}
+            slaMarks={sla.marks}
             onFilter={setFilter}
             onSelect={openConversation}
             onLoadMore={() => void conversations.loadMore()}
@@ -175,6 +242,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
                 canned={lists.canned}
                 socket={socket}
                 now={now}
+                slaMarks={sla.marks[activeId]}
                 contactOpenByDefault={isWide}
                 onOpen={openConversation}
                 onBack={() => navigate({ screen: 'inbox', filter, conversationId: null })}

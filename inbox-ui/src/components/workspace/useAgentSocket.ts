@@ -3,6 +3,7 @@ import { connectAgentSocket } from '../../api/socket';
 import type { AgentSocket } from '../../api/socket';
 import type { Conversation, Message } from '../../api/types';
 import { useLatest } from '../../lib/hooks';
+import type { SlaTarget } from '../../lib/sla';
 
 export interface InboxEvents {
   /** The connection came back: events may have been missed meanwhile. */
@@ -10,6 +11,10 @@ export interface InboxEvents {
   onConversation: (conversation: Conversation) => void;
   onEscalated: (conversation: Conversation, reason: string) => void;
   onMessage: (message: Message) => void;
+  /** An SLA clock crossed its warning threshold or its due time. */
+  onSla: (conversation: Conversation, target: SlaTarget, tone: 'warning' | 'breached') => void;
+  /** A notification for this user (a rule told supervisors). */
+  onNotification: (n: { title: string; body: string; conversationId: string | null }) => void;
 }
 
 /**
@@ -34,6 +39,9 @@ export function useAgentSocket(events: InboxEvents) {
     s.on('conversation.created', (e) => latest.current.onConversation(e.conversation));
     s.on('conversation.updated', (e) => latest.current.onConversation(e.conversation));
     s.on('conversation.escalated', (e) => latest.current.onEscalated(e.conversation, e.reason));
+    s.on('sla.warning', (e) => latest.current.onSla(e.conversation, e.target, 'warning'));
+    s.on('sla.breached', (e) => latest.current.onSla(e.conversation, e.target, 'breached'));
+    s.on('notification', (n) => latest.current.onNotification(n));
     s.on('message.created', (e: { conversationId: string; message: Message }) =>
       latest.current.onMessage(e.message),
     );
