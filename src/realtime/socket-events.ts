@@ -1,4 +1,6 @@
 import type { ConversationDto, MessageDto } from '../conversations/dto';
+import type { SlaTarget } from '../db/schema';
+import type { NotificationDto } from '../notifications/notification.service';
 
 /**
  * What the `/agent` namespace sends and takes (CONTRACT, socket.io). The inbox app imports these
@@ -24,6 +26,11 @@ export interface AgentServerEvents {
     level: number;
     reason: string;
   }) => void;
+  /** A clock crossed its warning threshold, or its due time (CONTRACT). */
+  'sla.warning': (e: { conversation: ConversationDto; target: SlaTarget }) => void;
+  'sla.breached': (e: { conversation: ConversationDto; target: SlaTarget }) => void;
+  /** Something for this user to look at (a rule's "notify supervisors"), live. */
+  notification: (n: Omit<NotificationDto, 'readAt'>) => void;
   typing: (e: {
     conversationId: string;
     actor: { type: 'contact' | 'user'; id: string; name: string };

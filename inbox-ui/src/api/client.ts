@@ -57,7 +57,7 @@ export function setUnauthorizedHandler(handler: () => void): void {
 // The session lives in the httpOnly `sb_session` cookie: the token is never kept in JS, so an
 // injected script cannot read it. Same-origin credentials are enough because the app is served
 // by the API server itself.
-async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   let body: BodyInit | undefined;
   if (options.raw) {
@@ -144,7 +144,7 @@ export const api = {
     }),
   logout: () => request<void>('/auth/logout', { method: 'POST' }),
   me: () => request<{ user: User }>('/auth/me'),
-  updateMe: (patch: { name?: string; locale?: Locale }) =>
+  updateMe: (patch: { name?: string; locale?: Locale; available?: boolean }) =>
     request<{ user: User }>('/auth/me', { method: 'PATCH', body: patch }),
 
   conversations: (query: ConversationQuery, signal?: AbortSignal) =>
@@ -214,6 +214,7 @@ export const api = {
       teamIds?: string[];
       phone?: string | null;
       onDuty?: boolean;
+      capacity?: number;
     },
   ) => request<User>(`/users/${id}`, { method: 'PATCH', body }),
 
@@ -244,6 +245,9 @@ export const api = {
       enabled?: boolean;
       memberIds?: string[];
       settings?: Record<string, unknown>;
+      routing?: 'manual' | 'round_robin';
+      offlineReturnMinutes?: number;
+      businessHoursId?: string | null;
     },
   ) => request<Inbox>(`/inboxes/${id}`, { method: 'PATCH', body }),
   /** "Test connection": the provider checks the credentials; nothing is saved. */

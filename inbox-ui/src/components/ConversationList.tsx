@@ -4,6 +4,7 @@ import type { Conversation } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { useElementHeight } from '../lib/hooks';
 import { nearEnd, scrollToReveal, visibleRange } from '../lib/virtual';
+import type { SlaMarks } from '../lib/sla';
 import { ConversationRow, ROW_HEIGHT } from './ConversationRow';
 
 interface Props {
@@ -15,6 +16,7 @@ interface Props {
   error: string | null;
   emptyText: string;
   now: number;
+  slaMarks?: Readonly<Record<string, SlaMarks>>;
   onSelect: (id: string) => void;
   onLoadMore: () => void;
   onRetry: () => void;
@@ -34,6 +36,7 @@ export function ConversationList({
   error,
   emptyText,
   now,
+  slaMarks,
   onSelect,
   onLoadMore,
   onRetry,
@@ -101,6 +104,7 @@ export function ConversationList({
               index={range.start + i}
               setSize={setSize}
               now={now}
+              slaMarks={slaMarks?.[c.id]}
               onSelect={onSelect}
               style={{ insetBlockStart: (range.start + i) * ROW_HEIGHT, blockSize: ROW_HEIGHT }}
             />

@@ -11,7 +11,9 @@ import {
   initials,
   waitingUrgency,
 } from '../lib/format';
+import type { SlaMarks } from '../lib/sla';
 import { ChannelIcon } from './Icons';
+import { SlaBadge } from './SlaCountdown';
 
 export const ROW_HEIGHT = 84;
 
@@ -21,6 +23,7 @@ interface Props {
   index: number;
   setSize: number;
   now: number;
+  slaMarks?: SlaMarks | undefined;
   style?: CSSProperties;
   onSelect: (id: string) => void;
 }
@@ -51,6 +54,7 @@ export const ConversationRow = memo(function ConversationRow({
   index,
   setSize,
   now,
+  slaMarks,
   style,
   onSelect,
 }: Props) {
@@ -111,6 +115,7 @@ export const ConversationRow = memo(function ConversationRow({
               {t('level.short', { level: c.level })}
             </span>
           ) : null}
+          <SlaBadge conversation={c} marks={slaMarks} />
           {c.priority === 'high' || c.priority === 'urgent' ? (
             <span className={`badge badge--priority-${c.priority}`}>
               {t(`priority.${c.priority}`)}

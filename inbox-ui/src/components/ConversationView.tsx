@@ -3,7 +3,10 @@ import type { Ref } from 'react';
 import type { AgentSocket } from '../api/socket';
 import type { CannedResponse, Contact, Conversation, Team, User } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
+import { api } from '../api/client';
 import { useLatest } from '../lib/hooks';
+import type { SlaMarks } from '../lib/sla';
+import { ComplaintPanel } from './conversation/ComplaintPanel';
 import { Composer } from './Composer';
 import type { ComposerHandle, ComposerMode } from './Composer';
 import { ContactSidebar } from './ContactSidebar';
@@ -32,6 +35,7 @@ interface Props {
   canned: CannedResponse[];
   socket: AgentSocket | null;
   now: number;
+  slaMarks?: SlaMarks | undefined;
   contactOpenByDefault: boolean;
   onOpen: (id: string) => void;
   onBack: () => void;
@@ -50,6 +54,7 @@ export function ConversationView({
   canned,
   socket,
   now,
+  slaMarks,
   contactOpenByDefault,
   onOpen,
   onBack,
@@ -125,6 +130,16 @@ export function ConversationView({
           }}
         />
         <CollisionWarning viewers={open.viewers} />
+        <ComplaintPanel
+          conv={conv}
+          marks={slaMarks}
+          onEscalate={() => setEscalating(true)}
+          onChanged={(notice) => {
+            onToast(notice);
+            // The complaint's level and reference are on the conversation: show them now.
+            api.conversation(id).then(open.applyConversation, () => {});
+          }}
+        />
         <Thread
           ref={thread}
           messages={open.messages}

@@ -10,6 +10,7 @@ import { hasNarrowing, teamOf, type StatusFilter } from '../lib/filters';
 import { formatMessageTime } from '../lib/format';
 import { useDebounced } from '../lib/hooks';
 import type { ListState } from '../lib/listState';
+import type { SlaMarks } from '../lib/sla';
 import { snippetAround, splitHighlights } from '../lib/search';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './ConversationRow';
@@ -23,6 +24,7 @@ interface Props {
   teams: Team[];
   selectedId: string | null;
   now: number;
+  slaMarks?: Readonly<Record<string, SlaMarks>>;
   onFilter: (filter: ListFilter) => void;
   onSelect: (id: string) => void;
   onLoadMore: () => void;
@@ -50,6 +52,7 @@ export function ListPane({
   teams,
   selectedId,
   now,
+  slaMarks,
   onFilter,
   onSelect,
   onLoadMore,
@@ -249,6 +252,7 @@ export function ListPane({
           error={list.error}
           emptyText={hasNarrowing(filter) ? t('list.emptyFiltered') : t('list.empty')}
           now={now}
+          slaMarks={slaMarks}
           onSelect={onSelect}
           onLoadMore={onLoadMore}
           onRetry={onRetry}

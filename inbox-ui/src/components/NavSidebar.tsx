@@ -28,6 +28,9 @@ interface Props {
   counts: Counts | null;
   teams: Team[];
   connected: boolean;
+  /** The agent's own switch: away agents get no new conversations from routing. */
+  available: boolean;
+  onToggleAvailable: () => void;
   soundOn: boolean;
   notificationPermission: NotificationPermission | 'unsupported';
   onLocale: (locale: Locale) => void;
@@ -84,6 +87,8 @@ export function NavSidebar({
   counts,
   teams,
   connected,
+  available,
+  onToggleAvailable,
   soundOn,
   notificationPermission,
   onLocale,
@@ -196,6 +201,18 @@ export function NavSidebar({
             <span className="nav__me-role">{t(`settings.role.${me.role}`)}</span>
           </div>
         </div>
+        <button
+          type="button"
+          className={available ? 'presence presence--on' : 'presence presence--off'}
+          role="switch"
+          aria-checked={available}
+          data-testid="availability"
+          title={t('presence.hint')}
+          onClick={onToggleAvailable}
+        >
+          <span className="presence__dot" aria-hidden="true" />
+          {available ? t('presence.available') : t('presence.away')}
+        </button>
         <label className="nav__locale">
           <span className="visually-hidden">{t('nav.language')}</span>
           <select

@@ -6,6 +6,7 @@ import { useLatest, useMediaQuery, useNow } from '../lib/hooks';
 import { assignmentNotice, escalationNotice } from '../lib/notifications';
 import { useReferenceData } from '../lib/referenceData';
 import { ConversationView } from './ConversationView';
+import { EscalationBoard } from './EscalationBoard';
 import type { ConversationViewHandle } from './ConversationView';
 import { ListPane } from './ListPane';
 import { NavSidebar } from './NavSidebar';
@@ -18,6 +19,7 @@ import { useConversationList } from './workspace/useConversationList';
 import { useCounts } from './workspace/useCounts';
 import { useRoute } from './workspace/useRoute';
 import { useShortcuts } from './workspace/useShortcuts';
+import { useSlaMarks } from './workspace/useSlaMarks';
 import { useToasts } from './workspace/useToasts';
 
 // Settings are for admins and rarely opened: a separate chunk keeps the first screen small.
@@ -60,8 +62,11 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
 
   const { counts, refreshCounts, countChange } = useCounts();
   const conversations = useConversationList({ filter, listKey: key, me, activeId });
+  const sla = useSlaMarks();
+  const [available, setAvailable] = useState(me.available);
 
   function onConversation(c: Conversation, created = false) {
+    sla.seen(c);
     const previous = conversations.upsert(c);
     const notice = assignmentNotice(previous, c, me);
     // Assigning the open conversation to oneself is not news.
@@ -84,10 +89,59 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
     },
     onMessage: (message, c) => {
       const previous = conversations.messageCreated(message, c);
+      if (!c) return;
+      sla.seen(c);
       // A first message is new work; any other change of a conversation never seen is asked for.
-      if (c) countChange(previous ?? (c.messageCount <= 1 ? null : 'unknown'), c, me.id);
+      countChange(previous ?? (c.messageCount <= 1 ? null : 'unknown'), c, me.id);
     },
+    onSla: (c, target, tone) => {
+      onConversation(c);
+      sla.mark(c.id, target, tone);
+      // A breach is news for whoever owns the conversation, and for supervisors.
+      const mine = c.assignee?.id === me.id;
+      if (tone === 'breached' && (mine || me.role !== 'agent'))
+        pushToast({
+          title: t('sla.breachedToast', { target: t(`sla.target.${target}`) }),
+          body: c.contact.name,
+          conversationId: c.id,
+          tone: 'alert',
+        });
+    },
+    onNotification: (n) =>
+      pushToast({
+        title: n.title,
+        body: n.body,
+        ...(n.conversationId ? { conversationId: n.conversationId } : {}),
+        tone: 'alert',
+      }),
   });
+
+  // The board shows every escalated conversation, not only the first page of the list.
+  const board = route.screen === 'inbox' && filter.view === 'escalated' && !activeId;
+  const { list, loadMore } = conversations;
+  useEffect(() => {
+    if (
+      board &&
+      list.loaded &&
+      !list.loading &&
+      !list.error &&
+      list.nextCursor &&
+      list.items.length < 500
+    )
+      void loadMore();
+  }, [board, list, loadMore]);
+
+  async function toggleAvailable() {
+    const next = !available;
+    setAvailable(next);
+    try {
+      await api.updateMe({ available: next });
+      pushToast({ title: t(next ? 'presence.nowAvailable' : 'presence.nowAway') });
+    } catch {
+      setAvailable(!next);
+      pushToast({ title: t('error.generic'), tone: 'alert' });
+    }
+  }
 
   useShortcuts({
     items: conversations.list.items,
@@ -106,7 +160,8 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
     [changed, countChange, me.id],
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
-  const pane = route.screen === 'settings' ? 'settings' : activeId ? 'thread' : 'list';
+  const pane =
+    route.screen === 'settings' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
 
   return (
     <div className={`app app--${pane}${navOpen ? ' app--nav-open' : ''}`}>
@@ -126,6 +181,8 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
         counts={counts}
         teams={lists.teams}
         connected={connected}
+        available={available}
+        onToggleAvailable={() => void toggleAvailable()}
         soundOn={alerts.soundOn}
         notificationPermission={alerts.permission}
         onLocale={onLocale}
@@ -148,6 +205,17 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
             />
           </Suspense>
         </main>
+      ) : board ? (
+        <main className="board-pane" id="main">
+          <EscalationBoard
+            conversations={conversations.list.items}
+            marks={sla.marks}
+            now={now}
+            loaded={conversations.list.loaded}
+            onOpen={openConversation}
+            onOpenMenu={() => setNavOpen(true)}
+          />
+        </main>
       ) : (
         <>
           <ListPane
@@ -158,6 +226,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
             teams={lists.teams}
             selectedId={activeId}
             now={now}
+            slaMarks={sla.marks}
             onFilter={setFilter}
             onSelect={openConversation}
             onLoadMore={() => void conversations.loadMore()}
@@ -177,6 +246,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
                 canned={lists.canned}
                 socket={socket}
                 now={now}
+                slaMarks={sla.marks[activeId]}
                 contactOpenByDefault={isWide}
                 onOpen={openConversation}
                 onBack={() => navigate({ screen: 'inbox', filter, conversationId: null })}

@@ -289,6 +289,8 @@ describe('screens', () => {
         counts={{ mine: 3, unassigned: 1200, all: 5000, escalated: 2, teams: { t1: 4 } }}
         teams={[{ id: 't1', name: 'Billing', description: '', memberIds: [] }]}
         connected
+        available
+        onToggleAvailable={noop}
         soundOn
         notificationPermission="default"
         onLocale={noop}

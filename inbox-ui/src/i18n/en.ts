@@ -2,6 +2,7 @@
 // every one (the type system and i18n.test.ts both check). Plural entries list the CLDR
 // categories of the language (`one`/`other` here; Russian adds `few` and `many`).
 
+import { ladderEn } from './ladder';
 import { twilioEn } from './twilio';
 
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   'app.loading': 'Loading…',
   'app.skipToList': 'Skip to conversations',
   ...twilioEn,
+  ...ladderEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

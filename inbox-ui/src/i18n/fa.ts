@@ -1,4 +1,5 @@
 import type { Dictionary } from './core';
+import { ladderFa } from './ladder';
 import { twilioFa } from './twilio';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
@@ -8,6 +9,7 @@ export const fa: Dictionary = {
   'app.loading': 'در حال بارگذاری…',
   'app.skipToList': 'رفتن به فهرست گفت‌وگوها',
   ...twilioFa,
+  ...ladderFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

@@ -1,4 +1,5 @@
 import type { Dictionary } from './core';
+import { ladderRu } from './ladder';
 import { twilioRu } from './twilio';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
@@ -8,6 +9,7 @@ export const ru: Dictionary = {
   'app.loading': 'Загрузка…',
   'app.skipToList': 'Перейти к диалогам',
   ...twilioRu,
+  ...ladderRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

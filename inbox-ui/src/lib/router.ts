@@ -5,7 +5,18 @@
 import { filterFromParams, filterToParams, isViewId } from './filters';
 import type { ListFilter } from './filters';
 
-export const SETTINGS_TABS = ['agents', 'teams', 'inboxes', 'canned'] as const;
+export const SETTINGS_TABS = [
+  'agents',
+  'teams',
+  'inboxes',
+  'canned',
+  'routing',
+  'hours',
+  'sla',
+  'rules',
+  'categories',
+  'webhooks',
+] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 export type Route =

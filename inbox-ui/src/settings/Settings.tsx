@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { User } from '../api/types';
 import { IconMenu } from '../components/Icons';
@@ -11,6 +11,16 @@ import { CannedSection } from './CannedSection';
 import { InboxesSection } from './InboxesSection';
 import type { Run } from './parts';
 import { TeamsSection } from './TeamsSection';
+
+// The complaint ladder's sections, each its own chunk: an admin opens one at a time.
+const LADDER_SECTIONS = {
+  routing: lazy(() => import('./ladder/RoutingSection')),
+  hours: lazy(() => import('./ladder/BusinessHoursSection')),
+  sla: lazy(() => import('./ladder/SlaSection')),
+  rules: lazy(() => import('./ladder/RulesSection')),
+  categories: lazy(() => import('./ladder/CategoriesSection')),
+  webhooks: lazy(() => import('./ladder/WebhooksSection')),
+};
 
 interface Props {
   me: User;
@@ -30,7 +40,10 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Admin settings: agents, teams, inboxes and canned responses. Loaded on demand. */
+/**
+ * Admin settings: agents, teams, inboxes, canned responses, and the complaint ladder (routing,
+ * business hours, SLA policies, rules, complaint categories, webhooks). Loaded on demand.
+ */
 export default function Settings({ me, tab, onTab, onOpenMenu }: Props) {
   const { t } = useI18n();
   const { lists, failed, reload } = useReferenceData(SETTINGS_LISTS);
@@ -119,7 +132,20 @@ export default function Settings({ me, tab, onTab, onOpenMenu }: Props) {
           <InboxesSection inboxes={lists.inboxes} users={lists.users} run={run} />
         ) : null}
         {tab === 'canned' ? <CannedSection canned={lists.canned} run={run} /> : null}
+        {isLadderTab(tab) ? (
+          <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+            <LadderSection tab={tab} run={run} />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );
+}
+
+type LadderTab = keyof typeof LADDER_SECTIONS;
+const isLadderTab = (tab: SettingsTab): tab is LadderTab => tab in LADDER_SECTIONS;
+
+function LadderSection({ tab, run }: { tab: LadderTab; run: Run }) {
+  const Section = LADDER_SECTIONS[tab];
+  return <Section key={tab} run={run} />;
 }

@@ -131,6 +131,8 @@ export function useConversation({ id, me, socket, thread, onChange, onToast }: O
     socket.on('message.updated', onMessage);
     socket.on('conversation.updated', onUpdated);
     socket.on('conversation.escalated', onUpdated);
+    socket.on('sla.warning', onUpdated);
+    socket.on('sla.breached', onUpdated);
     socket.on('typing', onTyping);
     socket.on('presence', onPresence);
     socket.on('connect', view);
@@ -140,6 +142,8 @@ export function useConversation({ id, me, socket, thread, onChange, onToast }: O
       socket.off('message.updated', onMessage);
       socket.off('conversation.updated', onUpdated);
       socket.off('conversation.escalated', onUpdated);
+      socket.off('sla.warning', onUpdated);
+      socket.off('sla.breached', onUpdated);
       socket.off('typing', onTyping);
       socket.off('presence', onPresence);
       socket.off('connect', view);

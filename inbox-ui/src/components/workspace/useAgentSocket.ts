@@ -3,6 +3,7 @@ import { connectAgentSocket } from '../../api/socket';
 import type { AgentSocket } from '../../api/socket';
 import type { Conversation, Message } from '../../api/types';
 import { useLatest } from '../../lib/hooks';
+import type { SlaTarget } from '../../lib/sla';
 
 export interface InboxEvents {
   /** The connection came back: events may have been missed meanwhile. */
@@ -12,6 +13,10 @@ export interface InboxEvents {
   onEscalated: (conversation: Conversation, reason: string) => void;
   /** A new message; `conversation` is its conversation's list fields after it, when sent. */
   onMessage: (message: Message, conversation: Conversation | undefined) => void;
+  /** An SLA clock crossed its warning threshold or its due time. */
+  onSla: (conversation: Conversation, target: SlaTarget, tone: 'warning' | 'breached') => void;
+  /** A notification for this user (a rule told supervisors). */
+  onNotification: (n: { title: string; body: string; conversationId: string | null }) => void;
 }
 
 /**
@@ -36,6 +41,9 @@ export function useAgentSocket(events: InboxEvents) {
     s.on('conversation.created', (e) => latest.current.onConversation(e.conversation, true));
     s.on('conversation.updated', (e) => latest.current.onConversation(e.conversation, false));
     s.on('conversation.escalated', (e) => latest.current.onEscalated(e.conversation, e.reason));
+    s.on('sla.warning', (e) => latest.current.onSla(e.conversation, e.target, 'warning'));
+    s.on('sla.breached', (e) => latest.current.onSla(e.conversation, e.target, 'breached'));
+    s.on('notification', (n) => latest.current.onNotification(n));
     // One frame per message: the list row and the counts follow from its `conversation`.
     s.on('message.created', (e) => latest.current.onMessage(e.message, e.conversation));
     return () => {
