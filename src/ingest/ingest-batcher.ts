@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { queryRows } from '../db/rows';
+import { isTransient } from '../db/errors';
 
 /** The argument of ingest_message() (migrations 0002, 0003): one inbound message, as JSON. */
 export interface IngestCall {
@@ -84,15 +85,27 @@ export class IngestBatcher {
       const outcomes = await this.execute(batch.map((w) => w.call));
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      // One bad message (or a deadlock between two batches) must not fail its neighbours:
-      // each is tried again alone.
+      if (batch.length === 1 && !isTransient(err)) return batch[0]!.reject(err);
+      // One bad message (or a deadlock with another batch or with an agent's write) must not
+      // fail its neighbours: each is tried again alone, a deadlock victim a few times.
       for (const w of batch) {
         try {
-          w.resolve((await this.execute([w.call]))[0]!);
+          w.resolve(await this.alone(w.call));
         } catch (single) {
           w.reject(single);
         }
+      }
+    }
+  }
+
+  /** One message on its own; a deadlock rolled it back whole, so it runs again (≤ 3 times). */
+  private async alone(call: IngestCall): Promise<IngestOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.execute([call]))[0]!;
+      } catch (err) {
+        if (!isTransient(err) || attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
       }
     }
   }
