@@ -65,6 +65,7 @@ import { seedFirstRun, visitorSecret } from './bootstrap';
 import { systemClock, type Clock } from './clock';
 import type { Resolver } from './net/safe-http';
 import { channelDefinitions, linkSecretOf } from './compose/channels';
+import { crmModule } from './compose/crm';
 import { ladderModule, type Ladder } from './compose/ladder';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -261,6 +262,17 @@ export async function startServer(
     messages: messageService,
     resolve: options.resolve,
   });
+  const crm = crmModule({
+    db,
+    uow,
+    clock,
+    logger,
+    access,
+    contactRepo,
+    hours: ladder.hours,
+    jobs,
+    worker,
+  });
   const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
   const search = new SearchService(conversationRepo, messageRepo, contacts, access);
@@ -367,6 +379,7 @@ export async function startServer(
   webchat.gateway = webchatGateway;
 
   await ladder.start();
+  await crm.start();
   worker.start();
   health.start();
   receivers.start();
@@ -388,6 +401,7 @@ export async function startServer(
         contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
         ...ladder.routes,
+        ...crm.routes,
       ],
       webhooks: webhookRouter({
         host,

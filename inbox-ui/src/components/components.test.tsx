@@ -364,6 +364,7 @@ describe('screens', () => {
           birthday: '1990-04-21',
           tier: 'gold',
           lifetimeValue: '15230.50',
+          clv: null,
           notes: 'Prefers mornings',
           customAttributes: { plan: 'Pro' },
           identities: [
