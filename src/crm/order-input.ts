@@ -2,6 +2,7 @@
  * One order as an outside system sends it (JSON or a CSV row), checked and normalised. Pure: the
  * database work is in order.service.ts.
  */
+import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
 import { normalizePhone, westernDigits } from '../../channels/twilio/phone';
 import { identityKind, type IdentityKind } from '../db/schema';
 
@@ -58,7 +59,8 @@ export function parseAmount(raw: unknown): string | undefined {
 /**
  * A time as people write it: ISO 8601 (a date alone is that day at 00:00 UTC), `DD.MM.YYYY`,
  * `DD/MM/YYYY` (day first, as everywhere but the US) or `YYYY/MM/DD`, each with an optional
- * `HH:MM[:SS]`; Persian digits allowed. Times without a zone are UTC.
+ * `HH:MM[:SS]`; Persian digits allowed. A year before 1700 is a Persian (Jalali) one, as Iranian
+ * shops export them (1404-01-01 is 21 March 2025). Times without a zone are UTC.
  */
 export function parseOrderTime(raw: unknown): Date | undefined {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw;
@@ -85,7 +87,13 @@ export function parseOrderTime(raw: unknown): Date | undefined {
   const time = /^(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?Z?$/.exec(rest);
   if (!time || !y || !mo || !d) return undefined;
   const [, hh = '0', mm = '0', ss = '0'] = time;
-  const parts = [Number(y), Number(mo), Number(d), Number(hh), Number(mm), Number(ss)] as const;
+  let [year, month, day] = [Number(y), Number(mo), Number(d)];
+  if (year < 1700) {
+    if (!isValidJalaaliDate(year, month, day)) return undefined;
+    const g = toGregorian(year, month, day);
+    [year, month, day] = [g.gy, g.gm, g.gd];
+  }
+  const parts = [year, month, day, Number(hh), Number(mm), Number(ss)] as const;
   const at = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]));
   // Date.UTC rolls 31 February over into March: refuse instead.
   if (

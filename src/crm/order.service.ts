@@ -7,7 +7,8 @@ import { queryRows } from '../db/rows';
 import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import { audit } from '../audit/audit';
-import { forbidden, notFound } from '../errors';
+import { AppError, forbidden, notFound } from '../errors';
+import { CsvError, readCsv, resolveMapping, rowToOrder, type ColumnMapping } from './csv';
 import { normalizeForSearch } from '../search/normalize';
 import { contactSearchSource, identityKindInfo } from '../../channels/identities';
 import type { CrmSettingsStore } from './crm-settings';
@@ -20,6 +21,9 @@ import {
 } from './order-input';
 
 export const MAX_ORDERS_PER_REQUEST = 10_000;
+export const MAX_CSV_ROWS = 200_000;
+/** Per-row errors returned at most (the counts stay exact). */
+const MAX_ERRORS_SHOWN = 1000;
 const CHUNK = 1000;
 
 export interface OrderImportResult {
@@ -64,6 +68,52 @@ export class OrderService {
     const { currency } = await this.settings.get();
     const checked = rows.map((row, i) => normalizeOrder(row, i, currency));
     return this.write(principal, checked);
+  }
+
+  /**
+   * A CSV file of orders: `dryRun` checks every row and says what an import would do; an import
+   * writes nothing unless every row is good (nothing half-imported), then all of it in one
+   * transaction.
+   */
+  async importCsv(
+    principal: Principal,
+    text: string,
+    mapping: ColumnMapping,
+    dryRun: boolean,
+  ): Promise<OrderImportResult & { rows: number; dryRun: boolean }> {
+    this.requireManager(principal);
+    const { currency } = await this.settings.get();
+    const checked: (NormalizedOrder | OrderRowError)[] = [];
+    let at: ReturnType<typeof resolveMapping> | undefined;
+    try {
+      for (const row of readCsv(text)) {
+        if (!at) {
+          at = resolveMapping(row, mapping);
+          continue;
+        }
+        if (checked.length >= MAX_CSV_ROWS)
+          throw new CsvError(`a file may hold at most ${MAX_CSV_ROWS} orders`);
+        checked.push(normalizeOrder(rowToOrder(row, at), checked.length, currency));
+      }
+    } catch (err) {
+      if (err instanceof CsvError) throw new AppError(400, 'invalid_csv', err.message);
+      throw err;
+    }
+    if (!at) throw new AppError(400, 'invalid_csv', 'the file is empty');
+    if (!checked.length)
+      throw new AppError(400, 'invalid_csv', 'the file has a header but no orders');
+    const trial = await this.write(principal, checked, true);
+    const rows = checked.length;
+    if (dryRun || trial.errors.length) {
+      const result = { ...trial, rows, dryRun, errors: trial.errors.slice(0, MAX_ERRORS_SHOWN) };
+      if (dryRun) return result;
+      throw new AppError(
+        422,
+        'invalid_rows',
+        `${trial.errors.length} of ${rows} rows have errors; nothing was imported (see a dry run)`,
+      );
+    }
+    return { ...(await this.write(principal, checked)), rows, dryRun };
   }
 
   /** Writes already-checked rows (the CSV import uses this per batch). */

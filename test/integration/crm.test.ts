@@ -5,6 +5,7 @@ import {
   createAgent,
   login,
   newVisitorWrites,
+  request,
   startTestServer,
   type Api,
   type TestServer,
@@ -198,6 +199,78 @@ describe('POST /api/v1/orders', () => {
       ],
     });
     expect(refused.status).toBe(403);
+  });
+});
+
+describe('CSV import of orders', () => {
+  const upload = (csv: string, query: string) =>
+    request<OrderResult & { rows: number; error?: { code: string; message: string } }>(
+      app.url,
+      'POST',
+      `/api/v1/orders/import?${query}`,
+      { token: admin.token, raw: csv, headers: { 'content-type': 'text/csv' } },
+    );
+  const mapping = 'externalId=Order&email=E-mail&amount=Total&placedAt=Date&currency=Currency';
+  // BOM, ';', Persian digits, a thousands separator, three date formats, a Jalali date.
+  const good =
+    '\ufeffOrder;E-mail;Total;Date;Currency\r\n' +
+    'CSV-1;csv-buyer@example.com;"1.234,50";2025-04-01;EUR\r\n' +
+    'CSV-2;csv-buyer@example.com;۱۲۰;02.04.2025;EUR\r\n' +
+    'CSV-3;csv-buyer@example.com;-34,50;03/04/2025 10:30;EUR\r\n' +
+    'CSV-4;csv-other@example.com;10;۱۴۰۴/۰۱/۱۵;\r\n';
+
+  it('dry-runs with per-row errors and imports nothing while any row is bad', async () => {
+    const bad =
+      good +
+      'CSV-5;csv-other@example.com;12;2025-04-01;ZZZ\r\nCSV-1;csv-other@example.com;1;2025-04-01;EUR\r\n';
+    const dry = await upload(bad, `${mapping}&dryRun=true`);
+    expect(dry.status).toBe(200);
+    expect(dry.body.rows).toBe(6);
+    expect(dry.body.errors.map((e) => [e.index, e.code])).toEqual([
+      [4, 'unknown_currency'],
+      [5, 'duplicate_external_id'],
+    ]);
+    const refused = await upload(bad, mapping);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error?.code).toBe('invalid_rows');
+    const written = await rows<{ n: number }>(
+      sql`select count(*)::int as n from orders where external_id like 'CSV-%'`,
+    );
+    expect(written[0]!.n).toBe(0);
+  });
+
+  it('imports a good file, idempotently, with the amounts and days it says', async () => {
+    const first = await upload(good, mapping);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ rows: 4, created: 4, contactsCreated: 2, errors: [] });
+    const again = await upload(good, mapping);
+    expect(again.body).toMatchObject({ created: 0, unchanged: 4 });
+    const stored = await rows<{
+      external_id: string;
+      amount: string;
+      currency: string;
+      day: string;
+    }>(
+      sql`select external_id, amount::text, currency, to_char(ordered_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as day from orders where external_id like 'CSV-%' order by external_id`,
+    );
+    expect(stored).toEqual([
+      { external_id: 'CSV-1', amount: '1234.50', currency: 'EUR', day: '2025-04-01 00:00' },
+      { external_id: 'CSV-2', amount: '120.00', currency: 'EUR', day: '2025-04-02 00:00' },
+      { external_id: 'CSV-3', amount: '-34.50', currency: 'EUR', day: '2025-04-03 10:30' },
+      { external_id: 'CSV-4', amount: '10.00', currency: 'USD', day: '2025-04-04 00:00' },
+    ]);
+  });
+
+  it('names what is wrong with a file that is not a usable CSV', async () => {
+    expect((await upload('', mapping)).body.error?.code).toBe('invalid_csv');
+    expect((await upload('Order;E-mail;Total;Date;Currency\n', mapping)).body.error?.code).toBe(
+      'invalid_csv',
+    );
+    const missing = await upload('Id;Mail;Total;Date\n1;a@b.cd;1;2025-01-01\n', mapping);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error?.message).toMatch(/no column "Order"/);
+    const rubbish = await upload('\u0000\u0001"garbage\n\u00ff', mapping);
+    expect(rubbish.status).toBe(400);
   });
 });
 
