@@ -78,9 +78,10 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /**
- * The summary report: every count and sum is SQL over indexed columns; only the response and
- * resolution times leave the database, as (start, end) pairs, because business hours (holidays,
- * split days, time zones) are measured by the same calendar code the SLA clocks use.
+ * The summary report: every count, sum and percentile is SQL over indexed columns. With a
+ * business-hours calendar the response and resolution times leave the database as (start, end)
+ * pairs, because business hours (holidays, split days, time zones) are measured by the same
+ * calendar code the SLA clocks use.
  */
 export class ReportService {
   constructor(
@@ -208,15 +209,6 @@ export class ReportService {
       ),
     ]);
 
-    const firstResponse: number[] = [];
-    const resolution: number[] = [];
-    for (const t of times) {
-      const created = new Date(t.created_at);
-      if (t.first_reply_at)
-        firstResponse.push(businessSecondsBetween(calendar, created, new Date(t.first_reply_at)));
-      if (t.resolved_at)
-        resolution.push(businessSecondsBetween(calendar, created, new Date(t.resolved_at)));
-    }
     const stats = (values: number[]): Percentiles => {
       values.sort((p, q) => p - q);
       return {
@@ -225,6 +217,42 @@ export class ReportService {
         p90: percentile(values, 0.9),
       };
     };
+    let firstResponse: Percentiles;
+    let resolution: Percentiles;
+    if (times === null) {
+      // Always open: wall-clock seconds, and percentile_cont does it in the database.
+      const [t] = await queryRows<{
+        fr_n: number;
+        fr_med: number | null;
+        fr_p90: number | null;
+        rs_n: number;
+        rs_med: number | null;
+        rs_p90: number | null;
+      }>(
+        this.db,
+        sql`select count(cv.first_reply_at)::int as fr_n,
+                   percentile_cont(0.5) within group (order by extract(epoch from cv.first_reply_at - cv.created_at))::float8 as fr_med,
+                   percentile_cont(0.9) within group (order by extract(epoch from cv.first_reply_at - cv.created_at))::float8 as fr_p90,
+                   count(cv.resolved_at) filter (where cv.status = 'resolved')::int as rs_n,
+                   percentile_cont(0.5) within group (order by extract(epoch from cv.resolved_at - cv.created_at)) filter (where cv.status = 'resolved')::float8 as rs_med,
+                   percentile_cont(0.9) within group (order by extract(epoch from cv.resolved_at - cv.created_at)) filter (where cv.status = 'resolved')::float8 as rs_p90
+              from conversations cv where ${where}`,
+      );
+      firstResponse = { count: t?.fr_n ?? 0, median: t?.fr_med ?? null, p90: t?.fr_p90 ?? null };
+      resolution = { count: t?.rs_n ?? 0, median: t?.rs_med ?? null, p90: t?.rs_p90 ?? null };
+    } else {
+      const fr: number[] = [];
+      const rs: number[] = [];
+      for (const t of times) {
+        const created = new Date(t.created_at);
+        if (t.first_reply_at)
+          fr.push(businessSecondsBetween(calendar, created, new Date(t.first_reply_at)));
+        if (t.resolved_at)
+          rs.push(businessSecondsBetween(calendar, created, new Date(t.resolved_at)));
+      }
+      firstResponse = stats(fr);
+      resolution = stats(rs);
+    }
     const byMessages = new Map(messagesByChannel.map((m) => [m.channel, m]));
     const allChannels = new Set([
       ...channels.map((c) => c.channel),
@@ -248,8 +276,8 @@ export class ReportService {
         })),
         byHour: hours.map((h) => ({ hour: h.hour, messagesIn: h.n })),
       },
-      firstResponse: stats(firstResponse),
-      resolution: stats(resolution),
+      firstResponse: firstResponse,
+      resolution: resolution,
       sla: {
         withPolicy: slaRow.with_policy,
         breached: slaRow.breached,
