@@ -119,12 +119,28 @@ export class ReportService {
       sql`not m.private`,
     ];
     const convOnly = conds.slice(2);
+    // Inbox conditions read the message's own inbox_id; team and assignee need its conversation.
+    const inboxConds: SQL[] = [];
+    if (scope !== 'all')
+      inboxConds.push(
+        scope.length
+          ? sql`m.inbox_id in (${sql.join(
+              scope.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`
+          : sql`false`,
+      );
+    if (f.inboxId) inboxConds.push(sql`m.inbox_id = ${f.inboxId}::uuid`);
+    const personConds: SQL[] = [];
+    if (f.teamId) personConds.push(sql`cv.team_id = ${f.teamId}::uuid`);
+    if (f.assigneeId) personConds.push(sql`cv.assignee_id = ${f.assigneeId}::uuid`);
     const msgWhere = sql.join(
       [
         ...msgConds,
-        ...(convOnly.length
+        ...inboxConds,
+        ...(personConds.length
           ? [
-              sql`exists (select 1 from conversations cv where cv.id = m.conversation_id and ${sql.join(convOnly, sql` and `)})`,
+              sql`exists (select 1 from conversations cv where cv.id = m.conversation_id and ${sql.join(personConds, sql` and `)})`,
             ]
           : []),
       ],
@@ -133,8 +149,7 @@ export class ReportService {
 
     const [
       channels,
-      messagesByChannel,
-      hours,
+      messageCells,
       times,
       sla,
       levels,
@@ -148,28 +163,30 @@ export class ReportService {
         this.db,
         sql`select cv.channel::text as channel, count(*)::int as n from conversations cv where ${where} group by 1 order by 1`,
       ),
-      queryRows<{ channel: string; inn: number; out: number }>(
+      // One pass over the window's messages: per inbox (its channel comes from the small inboxes
+      // table), hour and direction, rolled up below.
+      queryRows<{ channel: string; hour: number; inn: number; out: number }>(
         this.db,
-        sql`select cv.channel::text as channel,
-                     count(*) filter (where m.direction = 'in')::int as inn,
-                     count(*) filter (where m.direction = 'out')::int as out
-                from messages m join conversations cv on cv.id = m.conversation_id
-               where ${msgWhere} group by 1`,
+        sql`select i.channel::text as channel, x.hour, x.inn, x.out
+              from (select m.inbox_id, extract(hour from m.created_at at time zone ${f.timeZone})::int as hour,
+                           count(*) filter (where m.direction = 'in')::int as inn,
+                           count(*) filter (where m.direction = 'out')::int as out
+                      from messages m where ${msgWhere} group by 1, 2) x
+              join inboxes i on i.id = x.inbox_id`,
       ),
-      queryRows<{ hour: number; n: number }>(
-        this.db,
-        sql`select extract(hour from m.created_at at time zone ${f.timeZone})::int as hour, count(*)::int as n
-                from messages m where ${msgWhere} and m.direction = 'in' group by 1 order by 1`,
-      ),
-      queryRows<{
-        created_at: string | Date;
-        first_reply_at: string | Date | null;
-        resolved_at: string | Date | null;
-      }>(
-        this.db,
-        sql`select cv.created_at, cv.first_reply_at, cv.resolved_at from conversations cv
-               where ${where} and (cv.first_reply_at is not null or (cv.status = 'resolved' and cv.resolved_at is not null))`,
-      ),
+      calendar === ALWAYS
+        ? Promise.resolve(null)
+        : queryRows<{
+            created_at: string | Date;
+            first_reply_at: string | Date | null;
+            resolved_at: string | Date | null;
+          }>(
+            this.db,
+            sql`select cv.created_at, cv.first_reply_at,
+                       case when cv.status = 'resolved' then cv.resolved_at end as resolved_at
+                  from conversations cv
+                 where ${where} and (cv.first_reply_at is not null or (cv.status = 'resolved' and cv.resolved_at is not null))`,
+          ),
       queryRows<{ with_policy: number; breached: number }>(
         this.db,
         sql`select count(*) filter (where cv.sla_policy_id is not null)::int as with_policy,
@@ -253,11 +270,16 @@ export class ReportService {
       firstResponse = stats(fr);
       resolution = stats(rs);
     }
-    const byMessages = new Map(messagesByChannel.map((m) => [m.channel, m]));
-    const allChannels = new Set([
-      ...channels.map((c) => c.channel),
-      ...messagesByChannel.map((m) => m.channel),
-    ]);
+    const byMessages = new Map<string, { inn: number; out: number }>();
+    const byHour = new Map<number, number>();
+    for (const cell of messageCells) {
+      const sum = byMessages.get(cell.channel) ?? { inn: 0, out: 0 };
+      sum.inn += cell.inn;
+      sum.out += cell.out;
+      byMessages.set(cell.channel, sum);
+      if (cell.inn) byHour.set(cell.hour, (byHour.get(cell.hour) ?? 0) + cell.inn);
+    }
+    const allChannels = new Set([...channels.map((c) => c.channel), ...byMessages.keys()]);
     const csatCount = csat.reduce((s, c) => s + c.n, 0);
     const slaRow = sla[0] ?? { with_policy: 0, breached: 0 };
     const f0 = forecast[0];
@@ -274,7 +296,9 @@ export class ReportService {
           messagesIn: byMessages.get(channel)?.inn ?? 0,
           messagesOut: byMessages.get(channel)?.out ?? 0,
         })),
-        byHour: hours.map((h) => ({ hour: h.hour, messagesIn: h.n })),
+        byHour: [...byHour.entries()]
+          .sort((p, q) => p[0] - q[0])
+          .map(([hour, n]) => ({ hour, messagesIn: n })),
       },
       firstResponse: firstResponse,
       resolution: resolution,

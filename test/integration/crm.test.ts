@@ -520,6 +520,31 @@ describe('GET /api/v1/reports/summary', () => {
       10,
     );
 
+    // In business hours (Monday–Friday 09:00–17:00 UTC; 2030-05-06 is a Monday), by hand:
+    // replies 60, 300, 3600, 120 s and 0 (Tuesday 06:00→06:10); resolutions 3600, 14400, 1800, 0.
+    const office = await admin.send<{ id: string }>('POST', '/api/v1/business-hours', {
+      name: 'Report office',
+      timeZone: 'UTC',
+      weekly: [1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' })),
+    });
+    expect(office.status).toBe(201);
+    const business = await admin.get<{
+      firstResponse: { count: number; median: number; p90: number };
+      resolution: { count: number; median: number; p90: number };
+    }>(
+      `/api/v1/reports/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&businessHoursId=${office.body.id}`,
+    );
+    expect(business.body.firstResponse).toEqual({
+      count: 5,
+      median: 120,
+      p90: quantile([0, 60, 120, 300, 3600], 0.9),
+    });
+    expect(business.body.resolution).toEqual({
+      count: 4,
+      median: 2700,
+      p90: quantile([0, 1800, 3600, 14400], 0.9),
+    });
+
     const bad = await admin.get<{ error: { code: string } }>(
       `/api/v1/reports/summary?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`,
     );
