@@ -3,6 +3,7 @@ import { items, op, ref, type Json } from './openapi-kit';
 import { parse, principalOf } from './http';
 import { idParam } from './schemas';
 import {
+  churnQuery,
   clvFitBody,
   crmSettingsBody,
   mergeBody,
@@ -16,6 +17,7 @@ import type { OrderService } from '../crm/order.service';
 import type { ClvService } from '../crm/clv.service';
 import type { MergeService } from '../crm/merge.service';
 import type { ReportService } from '../crm/report.service';
+import type { ChurnService } from '../crm/churn.service';
 import type { CrmSettingsStore } from '../crm/crm-settings';
 import type { BusinessHoursService } from '../business-hours/business-hours.service';
 import type { UnitOfWork } from '../db/unit-of-work';
@@ -30,6 +32,7 @@ export function crmRoutes(deps: {
   clv: ClvService;
   merges: MergeService;
   reports: ReportService;
+  churn: ChurnService;
   settings: CrmSettingsStore;
   hours: BusinessHoursService;
   uow: UnitOfWork;
@@ -96,6 +99,11 @@ export function crmRoutes(deps: {
   router.post('/contacts/:id/merges/:mergeId/undo', async (req, res) => {
     const { id, mergeId } = parse(mergeParams, req.params);
     res.json(await deps.merges.undo(principalOf(req), id, mergeId));
+  });
+
+  router.get('/analytics/churn-risk', async (req, res) => {
+    const { limit } = parse(churnQuery, req.query);
+    res.json({ items: await deps.churn.list(principalOf(req), limit) });
   });
 
   router.get('/reports/summary', async (req, res) => {
@@ -340,6 +348,21 @@ export const crmPaths: Record<string, Json> = {
       path: ['id', 'mergeId'],
       response: [200, 'the contact', ref('Contact')],
     }),
+  },
+  '/analytics/churn-risk': {
+    get: op(
+      'Valuable customers (by predicted value) who may be leaving, each with its reasons: ' +
+        'low_probability_alive, open_complaint, bad_csat (1–2 in 90 days), gone_quiet (silent ' +
+        'for more than twice their usual gap); conversationId opens their latest conversation',
+      {
+        query: churnQuery,
+        response: [
+          200,
+          'rows',
+          { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } },
+        ],
+      },
+    ),
   },
   '/reports/summary': {
     get: op(

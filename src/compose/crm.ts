@@ -13,6 +13,7 @@ import { OrderService } from '../crm/order.service';
 import { CLV_REFIT_JOB, ClvService } from '../crm/clv.service';
 import { MergeService } from '../crm/merge.service';
 import { ReportService } from '../crm/report.service';
+import { ChurnService } from '../crm/churn.service';
 import { crmRoutes } from '../api/crm.controller';
 
 /** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
@@ -32,9 +33,10 @@ export function crmModule(d: {
   const clv = new ClvService(d.db, d.uow, settings, d.jobs, d.clock, d.logger);
   const merges = new MergeService(d.uow, d.contactRepo, d.access, d.clock);
   const reports = new ReportService(d.db, d.access);
+  const churn = new ChurnService(d.db, d.access);
   d.worker.register(CLV_REFIT_JOB, clv.nightlyHandler());
   const routes: Router[] = [
-    crmRoutes({ orders, clv, merges, reports, settings, hours: d.hours, uow: d.uow }),
+    crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
   ];
   return {
     orders,

@@ -324,6 +324,43 @@ describe('POST /api/v1/analytics/clv/fit', () => {
     expect(contact.clv!.probabilityAlive).toBeLessThanOrEqual(1);
     expect(['gold', 'silver', 'bronze']).toContain(contact.tier);
 
+    // Churn risk: the valuable customers showing a sign of leaving, each saying why.
+    const risk = await admin.get<{
+      items: {
+        contactId: string;
+        predictedValue: string;
+        probabilityAlive: number;
+        daysSinceLast: number;
+        usualGapDays: number | null;
+        reasons: string[];
+        conversationId: string | null;
+      }[];
+    }>('/api/v1/analytics/churn-risk?limit=500');
+    expect(risk.status).toBe(200);
+    const values = await rows<{
+      contact_id: string;
+      probability_alive: number;
+      days_since_last: number;
+      frequency: number;
+      recency_days: number;
+    }>(
+      sql`select contact_id, probability_alive, days_since_last, frequency, recency_days from contact_values`,
+    );
+    const expectedReasons = new Map<string, string[]>();
+    for (const v of values) {
+      const reasons: string[] = [];
+      if (v.probability_alive < 0.5) reasons.push('low_probability_alive');
+      if (v.frequency > 0 && v.days_since_last > 2 * Math.max(v.recency_days / v.frequency, 1))
+        reasons.push('gone_quiet');
+      if (reasons.length) expectedReasons.set(v.contact_id, reasons);
+    }
+    expect(risk.body.items.length).toBe(expectedReasons.size);
+    expect(expectedReasons.size).toBeGreaterThan(0);
+    for (const row of risk.body.items)
+      expect(row.reasons).toEqual(expectedReasons.get(row.contactId));
+    const predicted = risk.body.items.map((r) => Number(r.predictedValue));
+    expect(predicted).toEqual([...predicted].sort((x, y) => y - x));
+
     // Moving the thresholds re-tiers at once: everyone with a prediction is gold at 0.
     const settings = await admin.send('PUT', '/api/v1/crm/settings', {
       currency: 'USD',
