@@ -102,27 +102,32 @@ export class OrderService {
     if (!at) throw new AppError(400, 'invalid_csv', 'the file is empty');
     if (!checked.length)
       throw new AppError(400, 'invalid_csv', 'the file has a header but no orders');
-    const trial = await this.write(principal, checked, true);
     const rows = checked.length;
-    if (dryRun || trial.errors.length) {
-      const result = { ...trial, rows, dryRun, errors: trial.errors.slice(0, MAX_ERRORS_SHOWN) };
-      if (dryRun) return result;
-      throw new AppError(
-        422,
-        'invalid_rows',
-        `${trial.errors.length} of ${rows} rows have errors; nothing was imported (see a dry run)`,
-      );
+    if (dryRun) {
+      const trial = await this.write(principal, checked, 'dry');
+      return { ...trial, rows, dryRun, errors: trial.errors.slice(0, MAX_ERRORS_SHOWN) };
     }
-    return { ...(await this.write(principal, checked)), rows, dryRun };
+    // One pass: the transaction rolls back at the first sign of a bad row.
+    return { ...(await this.write(principal, checked, 'all-or-nothing')), rows, dryRun };
   }
 
   /** Writes already-checked rows (the CSV import uses this per batch). */
   async write(
     principal: Principal,
     checked: (NormalizedOrder | OrderRowError)[],
-    dryRun = false,
+    mode: 'good-rows' | 'dry' | 'all-or-nothing' = 'good-rows',
   ): Promise<OrderImportResult> {
+    const dryRun = mode === 'dry';
     const errors = checked.filter(isRowError);
+    const refuse = () => {
+      errors.sort((p, q) => p.index - q.index);
+      return new AppError(
+        422,
+        'invalid_rows',
+        `${errors.length} of ${checked.length} rows have errors (first: row ${errors[0]?.index}, ` +
+          `${errors[0]?.message}); nothing was imported (see a dry run)`,
+      );
+    };
     const seen = new Set<string>();
     const valid: NormalizedOrder[] = [];
     for (const row of checked) {
@@ -138,6 +143,7 @@ export class OrderService {
       seen.add(row.externalId);
       valid.push(row);
     }
+    if (mode === 'all-or-nothing' && errors.length) throw refuse();
     const result: OrderImportResult = {
       created: 0,
       updated: 0,
@@ -148,6 +154,7 @@ export class OrderService {
     if (valid.length) {
       const work = async (tx: Executor) => {
         const resolved = await this.resolveContacts(tx, valid, errors, result, dryRun);
+        if (mode === 'all-or-nothing' && errors.length) throw refuse();
         for (let i = 0; i < resolved.length; i += CHUNK)
           await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, dryRun);
         if (!dryRun && result.created + result.updated)
