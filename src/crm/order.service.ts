@@ -155,8 +155,10 @@ export class OrderService {
       const work = async (tx: Executor) => {
         const resolved = await this.resolveContacts(tx, valid, errors, result, dryRun);
         if (mode === 'all-or-nothing' && errors.length) throw refuse();
+        const touched = new Set<string>();
         for (let i = 0; i < resolved.length; i += CHUNK)
-          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, dryRun);
+          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, dryRun, touched);
+        if (!dryRun) await refreshLifetimeValues(tx, [...touched]);
         if (!dryRun && result.created + result.updated)
           await audit(tx, { type: 'user', id: principal.id }, 'orders', randomUUID(), 'import', {
             created: result.created,
@@ -251,6 +253,7 @@ export class OrderService {
     rows: (NormalizedOrder & { contactId: string })[],
     result: OrderImportResult,
     dryRun: boolean,
+    touched: Set<string>,
   ): Promise<void> {
     const existing = await tx
       .select({
@@ -268,7 +271,6 @@ export class OrderService {
         ),
       );
     const before = new Map(existing.map((e) => [e.externalId, e]));
-    const touched = new Set<string>();
     const changed = rows.filter((r) => {
       const old = before.get(r.externalId);
       if (!old) {
@@ -340,10 +342,15 @@ export class OrderService {
 
 /** `contacts.lifetime_value` = the sum of the contact's orders (null without orders). */
 export async function refreshLifetimeValues(tx: Executor, contactIds: string[]): Promise<void> {
-  for (let i = 0; i < contactIds.length; i += CHUNK) {
-    const ids = contactIds.slice(i, i + CHUNK);
+  for (let i = 0; i < contactIds.length; i += 5000) {
+    const ids = JSON.stringify(contactIds.slice(i, i + 5000));
     await tx.execute(sql`
-      update contacts c set lifetime_value = (select sum(o.amount) from orders o where o.contact_id = c.id)
-       where c.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`);
+      update contacts c set lifetime_value = s.total
+        from (select ids.id, sums.total
+                from (select distinct value::uuid as id from jsonb_array_elements_text(${ids}::jsonb)) ids
+                left join (select o.contact_id, sum(o.amount) as total from orders o
+                            where o.contact_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))
+                            group by o.contact_id) sums on sums.contact_id = ids.id) s
+       where c.id = s.id and c.lifetime_value is distinct from s.total`);
   }
 }
