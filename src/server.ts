@@ -65,6 +65,7 @@ import { seedFirstRun, visitorSecret } from './bootstrap';
 import { systemClock, type Clock } from './clock';
 import type { Resolver } from './net/safe-http';
 import { channelDefinitions, linkSecretOf } from './compose/channels';
+import { crmModule } from './compose/crm';
 import { ladderModule, type Ladder } from './compose/ladder';
 import { AnonymousContactCleanup } from './contacts/anonymous-cleanup.job';
 
@@ -266,6 +267,17 @@ export async function startServer(
     messages: messageService,
     resolve: options.resolve,
   });
+  const crm = crmModule({
+    db,
+    uow,
+    clock,
+    logger,
+    access,
+    contactRepo,
+    hours: ladder.hours,
+    jobs,
+    worker,
+  });
   const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
   const search = new SearchService(conversationRepo, messageRepo, contacts, access);
@@ -377,6 +389,7 @@ export async function startServer(
   });
 
   await ladder.start();
+  await crm.start();
   anonymousCleanup.start();
   worker.start();
   health.start();
@@ -399,6 +412,7 @@ export async function startServer(
         contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
         ...ladder.routes,
+        ...crm.routes,
       ],
       webhooks: webhookRouter({
         host,

@@ -4,6 +4,7 @@ import { contactPaths } from './contacts.controller';
 import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
+import { crmPaths } from './crm.controller';
 import { ladderSchemas } from './openapi-ladder';
 import { ref, refOrNull, type Json } from './openapi-kit';
 
@@ -205,9 +206,39 @@ export function openApiDocument(publicUrl: string): Json {
             preferredChannel: { type: ['string', 'null'] },
             birthday: { type: ['string', 'null'], format: 'date' },
             tier: { type: ['string', 'null'] },
-            lifetimeValue: { type: ['string', 'null'] },
+            lifetimeValue: {
+              type: ['string', 'null'],
+              description: "sum of the contact's orders, refunds included",
+            },
+            clv: {
+              type: ['object', 'null'],
+              description: 'the latest customer-value prediction; null before a model was fitted',
+              properties: {
+                asOf: { type: 'string', format: 'date' },
+                probabilityAlive: { type: 'number' },
+                expectedPurchases: { type: 'number' },
+                horizonDays: { type: 'integer' },
+                predictedValue: { type: 'string' },
+                segment: { type: 'string' },
+                rfm: { type: 'string', description: 'recency, frequency, monetary quintiles' },
+                historicValue: { type: 'string' },
+                fittedAt: { type: 'string', format: 'date-time' },
+              },
+            },
             notes: { type: 'string' },
             customAttributes: { type: 'object' },
+          },
+        },
+        Merge: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            targetId: { type: 'string', format: 'uuid' },
+            sourceId: { type: 'string', format: 'uuid' },
+            moved: { type: 'object' },
+            createdAt: { type: 'string', format: 'date-time' },
+            undoneAt: { type: ['string', 'null'], format: 'date-time' },
+            undoableUntil: { type: 'string', format: 'date-time' },
           },
         },
         User: {
@@ -293,6 +324,7 @@ export function openApiDocument(publicUrl: string): Json {
       ...adminPaths,
       ...complaintPaths,
       ...automationPaths,
+      ...crmPaths,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Executor } from '../db/client';
 import {
   contactIdentities,
   contacts,
+  contactValues,
   type ContactRow,
   type IdentityKind,
   type IdentityState,
@@ -48,7 +49,7 @@ export class ContactRepository {
   /** Several contacts with their identities in two queries, in the order of `ids`. */
   async dtos(ids: string[], db: Executor = this.db): Promise<ContactDto[]> {
     if (!ids.length) return [];
-    const [rows, identities] = await Promise.all([
+    const [rows, identities, values] = await Promise.all([
       db.select().from(contacts).where(inArray(contacts.id, ids)),
       db
         .select({
@@ -61,8 +62,10 @@ export class ContactRepository {
         .from(contactIdentities)
         .where(inArray(contactIdentities.contactId, ids))
         .orderBy(contactIdentities.createdAt),
+      db.select().from(contactValues).where(inArray(contactValues.contactId, ids)),
     ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const valueById = new Map(values.map((v) => [v.contactId, v]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       return row
@@ -70,6 +73,7 @@ export class ContactRepository {
             toContactDto(
               row,
               identities.filter((i) => i.contactId === id),
+              valueById.get(id) ?? null,
             ),
           ]
         : [];

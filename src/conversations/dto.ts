@@ -3,6 +3,7 @@ import type {
   AttachmentRow,
   ChannelKind,
   ContactRow,
+  ContactValueRow,
   ConversationRow,
   ConversationStatus,
   IdentityKind,
@@ -25,6 +26,18 @@ export interface IdentityDto {
   stateReason: string | null;
 }
 
+export interface ContactClvDto {
+  asOf: string;
+  probabilityAlive: number;
+  expectedPurchases: number;
+  horizonDays: number;
+  predictedValue: string;
+  segment: string;
+  rfm: string;
+  historicValue: string;
+  fittedAt: string;
+}
+
 export interface ContactDto {
   id: string;
   name: string;
@@ -33,6 +46,8 @@ export interface ContactDto {
   birthday: string | null;
   tier: string | null;
   lifetimeValue: string | null;
+  /** The latest customer-value prediction (CONTRACT), null until a model was fitted. */
+  clv: ContactClvDto | null;
   notes: string;
   customAttributes: Record<string, unknown>;
   identities: IdentityDto[];
@@ -184,6 +199,7 @@ export function toContactDto(
     state?: IdentityState;
     stateReason?: string | null;
   }[],
+  value: ContactValueRow | null = null,
 ): ContactDto {
   return {
     id: row.id,
@@ -193,6 +209,19 @@ export function toContactDto(
     birthday: row.birthday,
     tier: row.tier,
     lifetimeValue: row.lifetimeValue,
+    clv: value
+      ? {
+          asOf: value.asOf,
+          probabilityAlive: value.probabilityAlive,
+          expectedPurchases: value.expectedPurchases,
+          horizonDays: value.horizonDays,
+          predictedValue: value.predictedValue,
+          segment: value.segment,
+          rfm: value.rfm,
+          historicValue: value.historicValue,
+          fittedAt: value.fittedAt.toISOString(),
+        }
+      : null,
     notes: row.notes,
     customAttributes: row.customAttributes,
     identities: identities.map((i) => ({

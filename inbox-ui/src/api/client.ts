@@ -136,6 +136,18 @@ export type ContactPatch = Partial<
   >
 >;
 
+export interface ContactOrders {
+  items: {
+    id: string;
+    externalId: string;
+    amount: string;
+    currency: string;
+    placedAt: string;
+  }[];
+  total: string;
+  count: number;
+}
+
 export const api = {
   login: (email: string, password: string) =>
     request<{ token: string; user: User }>('/auth/login', {
@@ -188,6 +200,7 @@ export const api = {
   contact: (id: string) => request<Contact>(`/contacts/${id}`),
   updateContact: (id: string, patch: ContactPatch) =>
     request<Contact>(`/contacts/${id}`, { method: 'PATCH', body: patch }),
+  contactOrders: (id: string) => request<ContactOrders>(`/contacts/${id}/orders`),
   contactConversations: (id: string) =>
     request<Page<Conversation>>(`/contacts/${id}/conversations`),
   search: (q: string, signal?: AbortSignal) =>

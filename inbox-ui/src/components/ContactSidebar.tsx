@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client';
-import type { ContactPatch } from '../api/client';
+import type { ContactOrders, ContactPatch } from '../api/client';
 import type { Channel, Contact, Conversation } from '../api/types';
 import { CHANNELS } from '../api/types';
 import { LOCALE_NAMES, isLocale } from '../i18n/core';
@@ -31,6 +31,25 @@ function attributeText(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+const SEGMENT_KEYS = {
+  champions: 'crm.segment.champions',
+  loyal: 'crm.segment.loyal',
+  potential: 'crm.segment.potential',
+  new: 'crm.segment.new',
+  need_attention: 'crm.segment.need_attention',
+  at_risk: 'crm.segment.at_risk',
+  hibernating: 'crm.segment.hibernating',
+} as const;
+
+/** The segment's name in the agent's language (an unknown one as the server wrote it). */
+export function segmentLabel(
+  segment: string,
+  t: (key: (typeof SEGMENT_KEYS)[keyof typeof SEGMENT_KEYS]) => string,
+): string {
+  for (const [name, key] of Object.entries(SEGMENT_KEYS)) if (name === segment) return t(key);
+  return segment;
+}
+
 /** What the team knows about the customer, editable, and every conversation they have had. */
 export function ContactSidebar({
   contact,
@@ -43,6 +62,19 @@ export function ContactSidebar({
   const { t, locale } = useI18n();
   const [editing, setEditing] = useState(false);
   const [history, setHistory] = useState<Conversation[] | null>(null);
+  const [orders, setOrders] = useState<ContactOrders | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setOrders(null);
+    api
+      .contactOrders(contact.id)
+      .then((page) => !cancelled && setOrders(page))
+      .catch(() => !cancelled && setOrders(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [contact.id, contact.lifetimeValue]);
 
   useEffect(() => {
     let cancelled = false;
@@ -70,6 +102,11 @@ export function ContactSidebar({
         <div className="contact__title">
           <h2 dir="auto">{contact.name || t('contact.unnamed')}</h2>
           {contact.tier ? <span className="badge badge--tier">{contact.tier}</span> : null}
+          {contact.clv ? (
+            <span className="badge badge--segment" data-testid="contact-segment">
+              {segmentLabel(contact.clv.segment, t)}
+            </span>
+          ) : null}
         </div>
         {onClose ? (
           <button
@@ -164,6 +201,42 @@ export function ContactSidebar({
               <span>{t('contact.since', { date: formatDate(contact.createdAt, locale) })}</span>
             </p>
           </section>
+
+          {contact.clv ? (
+            <section className="contact__section" data-testid="contact-clv">
+              <h3>{t('crm.value')}</h3>
+              <dl className="facts">
+                <dt>{t('crm.predictedValue', { days: contact.clv.horizonDays })}</dt>
+                <dd>{formatMoney(contact.clv.predictedValue, locale)}</dd>
+                <dt>{t('crm.expectedPurchases')}</dt>
+                <dd>{formatMoney(contact.clv.expectedPurchases.toFixed(1), locale)}</dd>
+                <dt>{t('crm.probabilityAlive')}</dt>
+                <dd>{`${formatMoney(Math.round(contact.clv.probabilityAlive * 100), locale)}%`}</dd>
+              </dl>
+              <p className="muted">
+                {t('crm.asOf', { date: formatDate(contact.clv.asOf, locale) })}
+              </p>
+            </section>
+          ) : null}
+
+          {orders && orders.count ? (
+            <section className="contact__section" data-testid="contact-orders">
+              <h3>{t('crm.orders', { count: orders.count })}</h3>
+              <ul className="orders">
+                {orders.items.slice(0, 5).map((o) => (
+                  <li key={o.id} className="orders__row">
+                    <span dir="ltr" className="orders__id">
+                      {o.externalId}
+                    </span>
+                    <span className="muted">{formatDate(o.placedAt, locale)}</span>
+                    <span className={Number(o.amount) < 0 ? 'orders__refund' : undefined}>
+                      {formatMoney(o.amount, locale)} {o.currency}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
 
           <section className="contact__section">
             <h3>{t('contact.notes')}</h3>

@@ -366,6 +366,7 @@ describe('screens', () => {
           birthday: '1990-04-21',
           tier: 'gold',
           lifetimeValue: '15230.50',
+          clv: null,
           notes: 'Prefers mornings',
           customAttributes: { plan: 'Pro' },
           identities: [
@@ -390,6 +391,48 @@ describe('screens', () => {
     expect(html).toContain('Pro');
     expect(html).toContain('Prefers mornings');
     expect(html).toMatch(/15\u00a0230,5/);
+  });
+
+  it('contact sidebar shows the customer value and segment in Persian', () => {
+    const html = render(
+      <ContactSidebar
+        contact={{
+          id: 'k2',
+          name: 'سارا',
+          language: 'fa',
+          preferredChannel: null,
+          birthday: null,
+          tier: 'gold',
+          lifetimeValue: '1200.00',
+          clv: {
+            asOf: '2025-03-01',
+            probabilityAlive: 0.42,
+            expectedPurchases: 2.345,
+            horizonDays: 365,
+            predictedValue: '830.10',
+            segment: 'at_risk',
+            rfm: '245',
+            historicValue: '1200.00',
+            fittedAt: '2025-03-02T02:00:00Z',
+          },
+          notes: '',
+          customAttributes: {},
+          identities: [],
+          lastSeenAt: null,
+          createdAt: '2023-01-01T00:00:00Z',
+          updatedAt: '2023-01-01T00:00:00Z',
+        }}
+        currentConversationId="c1"
+        now={NOW}
+        onOpenConversation={noop}
+        onContactChange={noop}
+      />,
+      'fa',
+    );
+    expect(html).toContain('data-testid="contact-clv"');
+    expect(html).toContain('در خطر');
+    expect(html).toContain('ارزش پیش‌بینی‌شده (۳۶۵ روز)');
+    expect(html).toContain('۴۲');
   });
 
   it('shortcut help is a dialog', () => {

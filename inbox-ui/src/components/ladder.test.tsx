@@ -39,6 +39,7 @@ function withContact(patch: Parameters<typeof conversation>[1]): ConversationWit
       birthday: null,
       tier: 'gold',
       lifetimeValue: null,
+      clv: null,
       notes: '',
       customAttributes: {},
       identities: [],

@@ -25,6 +25,7 @@ function withContact(over: Partial<ConversationWithContact> = {}): ConversationW
       birthday: null,
       tier: null,
       lifetimeValue: null,
+      clv: null,
       notes: '',
       customAttributes: {},
       identities: [{ kind: 'phone', value: '+989121234567', state: 'ok', stateReason: null }],

@@ -60,6 +60,7 @@ describe('toSummary', () => {
       birthday: null,
       tier: 'gold',
       lifetimeValue: null,
+      clv: null,
       notes: 'Prefers SMS',
       customAttributes: { city: 'Shiraz' },
       identities: [{ kind: 'phone', value: '+989120000000', state: 'ok', stateReason: null }],

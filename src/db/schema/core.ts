@@ -324,6 +324,7 @@ export const conversations = pgTable(
     index('conversations_inbox_status_idx').on(t.inboxId, t.status),
     index('conversations_assignee_idx').on(t.assigneeId),
     index('conversations_thread_idx').on(t.inboxId, t.threadKey),
+    index('conversations_created_idx').on(t.createdAt),
     check('conversations_level_range', sql`${t.level} between 0 and 4`),
   ],
 );
@@ -362,6 +363,7 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_created_idx').on(t.createdAt),
     uniqueIndex('messages_provider_id_key')
       .on(t.inboxId, t.direction, t.providerMessageId)
       .where(sql`${t.providerMessageId} is not null`),
@@ -527,6 +529,8 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_external_key').on(t.externalId),
     index('orders_contact_idx').on(t.contactId),
+    index('orders_ordered_at_idx').on(t.orderedAt),
+    index('orders_contact_ordered_idx').on(t.contactId, t.orderedAt),
   ],
 );
 

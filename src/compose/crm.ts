@@ -1,0 +1,52 @@
+import type { Router } from 'express';
+import type { Clock } from '../clock';
+import type { Db } from '../db/client';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { Logger } from '../logger';
+import type { AccessService } from '../auth/access.service';
+import type { ContactRepository } from '../contacts/contact.repository';
+import type { BusinessHoursService } from '../business-hours/business-hours.service';
+import type { JobQueue } from '../jobs/job-queue';
+import type { JobWorker } from '../jobs/worker';
+import { CrmSettingsStore } from '../crm/crm-settings';
+import { OrderService } from '../crm/order.service';
+import { CLV_REFIT_JOB, ClvService } from '../crm/clv.service';
+import { MergeService } from '../crm/merge.service';
+import { ReportService } from '../crm/report.service';
+import { ChurnService } from '../crm/churn.service';
+import { crmRoutes } from '../api/crm.controller';
+
+/** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
+export function crmModule(d: {
+  db: Db;
+  uow: UnitOfWork;
+  clock: Clock;
+  logger: Logger;
+  access: AccessService;
+  contactRepo: ContactRepository;
+  hours: BusinessHoursService;
+  jobs: JobQueue;
+  worker: JobWorker;
+}) {
+  const settings = new CrmSettingsStore(d.db);
+  const orders = new OrderService(d.db, d.uow, settings, d.access);
+  const clv = new ClvService(d.db, d.uow, settings, d.jobs, d.clock, d.logger);
+  const merges = new MergeService(d.uow, d.contactRepo, d.access, d.clock);
+  const reports = new ReportService(d.db, d.access);
+  const churn = new ChurnService(d.db, d.access);
+  d.worker.register(CLV_REFIT_JOB, clv.nightlyHandler());
+  const routes: Router[] = [
+    crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
+  ];
+  return {
+    orders,
+    clv,
+    merges,
+    reports,
+    routes,
+    /** Before the worker starts: the nightly refit is scheduled (once, whatever the instances). */
+    async start(): Promise<void> {
+      await clv.schedule();
+    },
+  };
+}
