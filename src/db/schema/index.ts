@@ -2,3 +2,4 @@
 export * from './core';
 export * from './complaints';
 export * from './routing';
+export * from './bot';
