@@ -66,6 +66,9 @@ import { systemClock, type Clock } from './clock';
 import type { Resolver } from './net/safe-http';
 import { channelDefinitions, linkSecretOf } from './compose/channels';
 import { ladderModule, type Ladder } from './compose/ladder';
+import { botModule, type BotModule } from './compose/bot';
+import { BotFrameworkGateway } from './bot/bot-framework';
+import { botFrameworkChannel } from '../channels/botframework/definition';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +82,7 @@ export interface RunningServer {
   worker: JobWorker;
   receivers: ReceiverSupervisor;
   ladder: Ladder;
+  bot: BotModule;
   stop(): Promise<void>;
 }
 
@@ -195,6 +199,14 @@ export async function startServer(
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
   const linkSecret = linkSecretOf(secretKey.key);
+  const botFramework = new BotFrameworkGateway(
+    {
+      appId: config.MICROSOFT_APP_ID,
+      appPassword: config.MICROSOFT_APP_PASSWORD,
+      tenantId: config.MICROSOFT_APP_TENANT_ID,
+    },
+    logger,
+  );
   const host = new ChannelHost(
     channelDefinitions({
       config,
@@ -203,7 +215,7 @@ export async function startServer(
       webchat: webchatTransport,
       linkSecret,
       mediaLinks,
-      extra: options.channels ?? [],
+      extra: [botFrameworkChannel(botFramework), ...(options.channels ?? [])],
     }),
     inboxRepo,
     secrets,
@@ -284,6 +296,22 @@ export async function startServer(
     failedIngests,
     logger,
   );
+  const bot = botModule({
+    db,
+    uow,
+    clock,
+    logger,
+    events,
+    durable,
+    access,
+    conversationRepo,
+    messages: messageService,
+    ladder,
+    ingest,
+    inboxRepo,
+    inboxes,
+    gateway: botFramework,
+  });
   const failedIngestService = new FailedIngestService(failedIngests, host, inbound, access);
   const receivers = new ReceiverSupervisor(
     host,
@@ -367,6 +395,7 @@ export async function startServer(
   webchat.gateway = webchatGateway;
 
   await ladder.start();
+  await bot.start();
   worker.start();
   health.start();
   receivers.start();
@@ -388,7 +417,9 @@ export async function startServer(
         contactRoutes({ contacts, search, attachments, links }),
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
         ...ladder.routes,
+        ...bot.routes,
       ],
+      botFramework: bot.botFramework,
       webhooks: webhookRouter({
         host,
         inboxes: inboxRepo,
@@ -440,6 +471,7 @@ export async function startServer(
     worker,
     receivers,
     ladder,
+    bot,
     stop,
   };
 }

@@ -4,6 +4,7 @@ import { contactPaths } from './contacts.controller';
 import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
+import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
 import { ref, refOrNull, type Json } from './openapi-kit';
 
@@ -276,6 +277,7 @@ export function openApiDocument(publicUrl: string): Json {
           },
         },
         ...ladderSchemas,
+        ...botSchemas,
         Canned: {
           type: 'object',
           properties: {
@@ -293,6 +295,7 @@ export function openApiDocument(publicUrl: string): Json {
       ...adminPaths,
       ...complaintPaths,
       ...automationPaths,
+      ...botPaths(publicUrl),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ConversationState} from 'botbuilder-core';
+import type { ConversationState } from 'botbuilder-core';
 import { type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { BotLanguage } from '../db/schema';
