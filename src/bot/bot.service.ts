@@ -1,5 +1,6 @@
 import { ConversationState } from 'botbuilder-core';
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { identityKindInfo } from '../../channels/identities';
 import type { Db, Tx } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
@@ -231,11 +232,15 @@ export class BotService {
       .from(contacts)
       .where(eq(contacts.id, conv.contactId));
     const identities = await tx
-      .select({ value: contactIdentities.value })
+      .select({ kind: contactIdentities.kind, value: contactIdentities.value })
       .from(contactIdentities)
       .where(eq(contactIdentities.contactId, conv.contactId));
     const name = row?.name.trim() ?? '';
-    const real = name && !identities.some((i) => i.value === name) ? name : '';
+    // A name made up from an identity ("Visitor 3F9A2B", a phone number) is not theirs.
+    const madeUp = identities.some(
+      (i) => i.value === name || identityKindInfo(i.kind).defaultName(i.value) === name,
+    );
+    const real = name && !madeUp ? name : '';
     return { name: real, language: row?.language ?? null };
   }
 
