@@ -254,9 +254,10 @@ describe('a Telegram customer and the bot', () => {
       8_000,
     );
     expect(note.message.text).toContain('Customer: Курьер не приехал');
-    const contact = await admin.get<{ contact: { id: string } }>(
+    const contact = await admin.get<{ inboxId: string; contact: { id: string } }>(
       `/api/v1/conversations/${complaint.conversationId}`,
     );
+    expect(contact.body.inboxId).toBe(telegramInbox);
     const profile = await admin.get<{ language: string }>(
       `/api/v1/contacts/${contact.body.contact.id}`,
     );
