@@ -171,6 +171,23 @@ describe('a web-chat customer and the bot', () => {
   });
 });
 
+describe('two messages at once', () => {
+  it('are answered one after the other, on one consistent dialog', async () => {
+    const en = DEFAULT_BOT_TEXTS.en;
+    const { visitor } = await connectVisitor(t.url);
+    await Promise.all(
+      ['hi', 'qwerty'].map((text) => visitor.socket.emitWithAck('message', { text, locale: 'en' })),
+    );
+    await botSays(visitor, 3);
+    const texts = visitor
+      .of<VisitorMessage>('message')
+      .filter((m) => m.direction === 'out')
+      .map((m) => m.text);
+    expect(texts).toEqual([en.greeting, en.menuPrompt, en.notUnderstood, en.menuPrompt]);
+    visitor.socket.disconnect();
+  });
+});
+
 describe('a Telegram customer and the bot', () => {
   const ru = DEFAULT_BOT_TEXTS.ru;
   const user = { id: 55501, first_name: 'Иван', language_code: 'ru' };
