@@ -3,12 +3,14 @@
 // categories of the language (`one`/`other` here; Russian adds `few` and `many`).
 
 import { twilioEn } from './twilio';
+import { botEn } from './bot';
 
 export const en = {
   'app.name': 'Switchboard',
   'app.loading': 'Loading…',
   'app.skipToList': 'Skip to conversations',
   ...twilioEn,
+  ...botEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

@@ -1,5 +1,6 @@
 import type { Dictionary } from './core';
 import { twilioFa } from './twilio';
+import { botFa } from './bot';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -8,6 +9,7 @@ export const fa: Dictionary = {
   'app.loading': 'در حال بارگذاری…',
   'app.skipToList': 'رفتن به فهرست گفت‌وگوها',
   ...twilioFa,
+  ...botFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

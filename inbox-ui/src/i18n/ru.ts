@@ -1,5 +1,6 @@
 import type { Dictionary } from './core';
 import { twilioRu } from './twilio';
+import { botRu } from './bot';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -8,6 +9,7 @@ export const ru: Dictionary = {
   'app.loading': 'Загрузка…',
   'app.skipToList': 'Перейти к диалогам',
   ...twilioRu,
+  ...botRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -5,7 +5,7 @@
 import { filterFromParams, filterToParams, isViewId } from './filters';
 import type { ListFilter } from './filters';
 
-export const SETTINGS_TABS = ['agents', 'teams', 'inboxes', 'canned'] as const;
+export const SETTINGS_TABS = ['agents', 'teams', 'inboxes', 'canned', 'bot'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 export type Route =
