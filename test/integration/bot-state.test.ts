@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationState, TestAdapter } from 'botbuilder-core';
+import { ConversationState, TurnContext } from 'botbuilder-core';
 import { openDatabase, type Database } from '../../src/db/client';
 import { DbStorage, EtagConflictError } from '../../src/bot/db-storage';
-import { SwitchboardBot } from '../../src/bot/bot';
-import { setPorts, type BotPorts } from '../../src/bot/ports';
-import { mergeTexts } from '../../src/bot/texts';
+import { SwitchboardAdapter } from '../../src/bot/adapter';
 import { createTestStorage, type TestStorage } from '../helpers/database';
 
 // The bot's state in the real database: eTags make a stale write fail instead of overwriting a
@@ -43,41 +41,63 @@ describe('bot state storage', () => {
     expect(await store.read(['k1'])).toEqual({});
   });
 
-  it('lets only one of two turns taken at once on the same dialog save; the other is retried', async () => {
+  it('lets only the first of two turns that read the same state save; the other reads again', async () => {
     const store = new DbStorage(database.db);
-    const ports: BotPorts = {
-      texts: async (l) => mergeTexts(l, {}),
-      answer: async () => null,
-      findOrder: async () => null,
-      categories: async () => [{ key: 'delivery', name: 'Delivery' }],
-      rememberLanguage: async () => undefined,
-      openComplaint: async () => ({ reference: 'C-1', dueAt: null }),
-      hours: async () => ({ openNow: true, opensAt: null, timeZone: 'UTC' }),
-      handover: async () => undefined,
+    const activity = {
+      type: 'message',
+      channelId: 'webchat',
+      conversation: { id: 'conv-race', isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: 'c', name: '' },
+      recipient: { id: 'b', name: '' },
     };
-    // Two instances of the server, each with its own bot over the same table.
-    const bots = [0, 1].map(() => new SwitchboardBot(new ConversationState(store)));
-    const adapters = bots.map(
-      (bot) =>
-        new TestAdapter(async (context) => {
-          setPorts(context, ports);
-          await bot.run(context, { profileLanguage: 'en', hint: null });
-        }),
-    );
-    await adapters[0]!.send('hello').startTest();
-    const results = await Promise.allSettled(
-      adapters.map((a, i) => a.send(i === 0 ? '3' : '2').startTest()),
-    );
-    const conflicts = results.filter(
-      (r) => r.status === 'rejected' && r.reason instanceof EtagConflictError,
-    );
-    expect(conflicts.length).toBeLessThanOrEqual(1);
-    // Whatever happened, the stored dialog is one consistent stack, and the next turn runs on it.
-    await adapters[0]!.send('what?').startTest();
-    const [row] = Object.values(await store.read(['test/conversations/Convo1/']));
-    const stack = (row as { dialogState: { dialogStack: { id: string }[] } }).dialogState
-      .dialogStack;
-    expect(stack.length).toBeGreaterThan(0);
-    expect(stack[0]!.id).toBe('main');
+    // Two instances of the server, each with its own state object over the same table.
+    const [a, b] = [0, 1].map(() => {
+      const state = new ConversationState(store);
+      return { state, steps: state.createProperty<string[]>('steps') };
+    });
+    const turn = () => new TurnContext(new SwitchboardAdapter(), activity);
+    const step = (who: typeof a, text: string) =>
+      store.within(database.db, async () => {
+        const ctx = turn();
+        await who!.steps.set(ctx, [...(await who!.steps.get(ctx, [])), text]);
+        await who!.state.saveChanges(ctx);
+      });
+    await step(a, 'greeted');
+
+    // Both turns read the same state before either writes; A saves first.
+    const deferred = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const [readA, readB, savedA] = [deferred(), deferred(), deferred()];
+    const race = await Promise.allSettled([
+      store.within(database.db, async () => {
+        const ctx = turn();
+        const steps = await a!.steps.get(ctx, []);
+        readA.resolve();
+        await readB.promise;
+        await a!.steps.set(ctx, [...steps, 'menu: complaint']);
+        await a!.state.saveChanges(ctx);
+        savedA.resolve();
+      }),
+      store.within(database.db, async () => {
+        const ctx = turn();
+        const steps = await b!.steps.get(ctx, []);
+        readB.resolve();
+        await readA.promise;
+        await savedA.promise;
+        await b!.steps.set(ctx, [...steps, 'menu: order']);
+        await b!.state.saveChanges(ctx);
+      }),
+    ]);
+    expect(race[0].status).toBe('fulfilled');
+    // B read before A wrote: its write would lose A's step, so it is refused…
+    expect(race[1].status === 'rejected' && race[1].reason).toBeInstanceOf(EtagConflictError);
+    // …and taken again on what A left, B's step follows A's.
+    await step(b, 'menu: order');
+    await store.within(database.db, async () => {
+      expect(await a!.steps.get(turn(), [])).toEqual(['greeted', 'menu: complaint', 'menu: order']);
+    });
   });
 });
