@@ -41,7 +41,11 @@ import {
 import { handoverNote, type TranscriptLine } from './transcript';
 
 const MAX_ETAG_RETRIES = 5;
-const ACTIVE_REFRESH_MS = 30_000;
+/**
+ * How stale this instance's "is any inbox's bot on" may be: an inbox switched on at another
+ * instance is served here within this long (at this instance at once, on `inbox.changed`).
+ */
+const ACTIVE_REFRESH_MS = 5_000;
 
 /** What a turn reads before its transaction: PGlite has one connection, and caches answer fast. */
 interface Prepared {

@@ -76,6 +76,8 @@ export function botModule(d: BotDeps) {
         emit('inbox.changed', { inboxId: created.id });
         return row;
       });
+      // Before the first message is stored, so the bot's listener takes it.
+      await service.refresh();
       return on ?? created;
     })().catch((err: unknown) => {
       inbox = undefined;
