@@ -21,6 +21,9 @@ import { createTestStorage } from '../test/helpers/database';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** A turn whose reply has not come by then is counted as missed (and the customer goes on). */
+const REPLY_TIMEOUT_MS = 30_000;
+let missed = 0;
 
 /** What each customer says after hello, round and round: the menu's first choice, a question. */
 const SCRIPT = ['1', 'How long does delivery take?'];
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
     console.log(
       `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued p50 ${ms(percentile(withBot.latencies, 50))}, p99 ${ms(percentile(withBot.latencies, 99))}`,
     );
+    if (missed) console.log(`  turns without a reply within ${REPLY_TIMEOUT_MS / 1000} s: ${missed}`);
     console.log(
       `  ingest alone (bot off): ${rate(ingestAlone).toFixed(0)} messages/s; p50 ${ms(percentile(ingestAlone.latencies, 50))}, p99 ${ms(percentile(ingestAlone.latencies, 99))}`,
     );
@@ -137,7 +141,11 @@ async function run(
       replied = new Promise<void>((resolve) => waiting.set(r.conversation.id, resolve));
     });
     await stored;
-    await replied;
+    const timedOut = await Promise.race([
+      replied!.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), REPLY_TIMEOUT_MS)),
+    ]);
+    if (timedOut) missed++;
     return performance.now() - t0;
   };
   const loop = async (durationS: number): Promise<Phase> => {
