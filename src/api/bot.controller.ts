@@ -157,8 +157,9 @@ export function botPaths(publicUrl: string): Record<string, Json> {
       ),
     },
     '/messages': {
-      servers: [{ url: `${publicUrl}/api` }],
       post: {
+        // Not under /api/v1: POST /api/messages, where Bot Framework clients expect it.
+        servers: [{ url: `${publicUrl}/api` }],
         summary:
           'Bot Framework activities (POST /api/messages). With MICROSOFT_APP_ID set, the JWT is ' +
           'checked as Bot Framework does; without it (emulator mode) only loopback callers are ' +
