@@ -221,12 +221,18 @@ export class BotService {
     conv: ConversationRow,
     replies: BotReply[],
   ): Promise<void> {
-    for (const reply of replies)
-      await this.messageService.post(tx, emit, publish, conv, {
-        sender: { type: 'bot' },
-        text: reply.text,
-        buttons: reply.buttons,
-      });
+    if (!replies.length) return;
+    // One message per turn: deliveries of a conversation's messages are not ordered among
+    // themselves (a greeting could arrive after its menu), and one message costs half of two.
+    const buttons = replies.findLast((r) => r.buttons?.length)?.buttons;
+    await this.messageService.post(tx, emit, publish, conv, {
+      sender: { type: 'bot' },
+      text: replies
+        .map((r) => r.text.trim())
+        .filter(Boolean)
+        .join('\n\n'),
+      buttons,
+    });
   }
 
   /** The customer's name when they told one (a visitor's id is not a name), and language. */

@@ -102,9 +102,9 @@ describe('a web-chat customer and the bot', () => {
     };
     let n = 0;
     await say('Hello');
-    expect((await botSays(visitor, n++)).text).toBe(en.greeting);
+    // A turn's replies are one message: the greeting, then the menu with its buttons.
     const menu = await botSays(visitor, n++);
-    expect(menu.text).toBe(en.menuPrompt);
+    expect(menu.text).toBe(`${en.greeting}\n\n${en.menuPrompt}`);
     expect(menu.buttons?.map((b) => b.label)).toEqual([
       en.menuQuestion,
       en.menuOrder,
@@ -178,12 +178,15 @@ describe('two messages at once', () => {
     await Promise.all(
       ['hi', 'qwerty'].map((text) => visitor.socket.emitWithAck('message', { text, locale: 'en' })),
     );
-    await botSays(visitor, 3);
+    await botSays(visitor, 1);
     const texts = visitor
       .of<VisitorMessage>('message')
       .filter((m) => m.direction === 'out')
       .map((m) => m.text);
-    expect(texts).toEqual([en.greeting, en.menuPrompt, en.notUnderstood, en.menuPrompt]);
+    expect(texts).toEqual([
+      `${en.greeting}\n\n${en.menuPrompt}`,
+      `${en.notUnderstood}\n\n${en.menuPrompt}`,
+    ]);
     visitor.socket.disconnect();
   });
 });
@@ -232,10 +235,12 @@ describe('a Telegram customer and the bot', () => {
 
   it('greets in Russian by name, takes a complaint from inline buttons and hands over', async () => {
     text('Здравствуйте');
-    let messages = await sent(2);
-    expect(messages[0]!.text).toBe(ru.greetingNamed.replace('{name}', 'Иван'));
-    expect(messages[1]!.text).toBe(ru.menuPrompt);
-    const menu = keyboard(messages[1]);
+    // A turn's replies are one message: the greeting, then the menu as an inline keyboard.
+    let messages = await sent(1);
+    expect(messages[0]!.text).toBe(
+      `${ru.greetingNamed.replace('{name}', 'Иван')}\n\n${ru.menuPrompt}`,
+    );
+    const menu = keyboard(messages[0]);
     expect(menu.map((b) => b.text)).toEqual([
       ru.menuQuestion,
       ru.menuOrder,
@@ -243,21 +248,21 @@ describe('a Telegram customer and the bot', () => {
       ru.menuAgent,
     ]);
     press(menu[2]!.callback_data);
+    messages = await sent(2);
+    expect(messages[1]!.text).toBe(ru.askCategory);
+    press(keyboard(messages[1]).find((b) => b.text === 'Доставка')!.callback_data);
     messages = await sent(3);
-    expect(messages[2]!.text).toBe(ru.askCategory);
-    press(keyboard(messages[2]).find((b) => b.text === 'Доставка')!.callback_data);
-    messages = await sent(4);
-    expect(messages[3]!.text).toBe(ru.askDescription);
+    expect(messages[2]!.text).toBe(ru.askDescription);
     text('Курьер не приехал');
+    messages = await sent(4);
+    press(keyboard(messages[3])[0]!.callback_data);
     messages = await sent(5);
-    press(keyboard(messages[4])[0]!.callback_data);
-    messages = await sent(6);
-    expect(messages[5]!.text).toBe(ru.askDesiredOutcome);
+    expect(messages[4]!.text).toBe(ru.askDesiredOutcome);
     text('Доставить завтра');
+    messages = await sent(6);
+    press(keyboard(messages[5])[0]!.callback_data);
     messages = await sent(7);
-    press(keyboard(messages[6])[0]!.callback_data);
-    messages = await sent(8);
-    const reference = /Номер: (\S+?)\./.exec(messages[7]!.text ?? '')?.[1];
+    const reference = /Номер: (\S+?)\./.exec(messages[6]!.text ?? '')?.[1];
     expect(reference).toMatch(/^C-/);
     const complaints = await waitFor(
       async () => (await admin.get<{ items: Complaint[] }>('/api/v1/complaints')).body.items,
@@ -288,7 +293,7 @@ describe('a Telegram customer and the bot', () => {
       },
     );
     expect(reply.status).toBe(201);
-    messages = await sent(9);
-    expect(messages[8]!.text).toBe('Иван, курьер будет завтра до 12:00.');
+    messages = await sent(8);
+    expect(messages[7]!.text).toBe('Иван, курьер будет завтра до 12:00.');
   });
 });
