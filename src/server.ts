@@ -68,6 +68,9 @@ import { channelDefinitions, linkSecretOf } from './compose/channels';
 import { crmModule } from './compose/crm';
 import { ladderModule, type Ladder } from './compose/ladder';
 import { AnonymousContactCleanup } from './contacts/anonymous-cleanup.job';
+import { botModule, type BotModule } from './compose/bot';
+import { BotFrameworkGateway } from './bot/bot-framework';
+import { botFrameworkChannel } from '../channels/botframework/definition';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -83,6 +86,7 @@ export interface RunningServer {
   ladder: Ladder;
   /** Removes web visitors' contacts that never wrote (hourly; tests call `sweep`). */
   anonymousCleanup: AnonymousContactCleanup;
+  bot: BotModule;
   stop(): Promise<void>;
 }
 
@@ -201,6 +205,14 @@ export async function startServer(
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
   const linkSecret = linkSecretOf(secretKey.key);
+  const botFramework = new BotFrameworkGateway(
+    {
+      appId: config.MICROSOFT_APP_ID,
+      appPassword: config.MICROSOFT_APP_PASSWORD,
+      tenantId: config.MICROSOFT_APP_TENANT_ID,
+    },
+    logger,
+  );
   const host = new ChannelHost(
     channelDefinitions({
       config,
@@ -209,7 +221,7 @@ export async function startServer(
       webchat: webchatTransport,
       linkSecret,
       mediaLinks,
-      extra: options.channels ?? [],
+      extra: [botFrameworkChannel(botFramework), ...(options.channels ?? [])],
     }),
     inboxRepo,
     secrets,
@@ -301,6 +313,22 @@ export async function startServer(
     failedIngests,
     logger,
   );
+  const bot = botModule({
+    db,
+    uow,
+    clock,
+    logger,
+    events,
+    durable,
+    access,
+    conversationRepo,
+    messages: messageService,
+    ladder,
+    ingest,
+    inboxRepo,
+    inboxes,
+    gateway: botFramework,
+  });
   const failedIngestService = new FailedIngestService(failedIngests, host, inbound, access);
   const receivers = new ReceiverSupervisor(
     host,
@@ -391,6 +419,7 @@ export async function startServer(
   await ladder.start();
   await crm.start();
   anonymousCleanup.start();
+  await bot.start();
   worker.start();
   health.start();
   receivers.start();
@@ -413,7 +442,9 @@ export async function startServer(
         adminRoutes({ users, teams, inboxes, canned, failed: failedIngestService }),
         ...ladder.routes,
         ...crm.routes,
+        ...bot.routes,
       ],
+      botFramework: bot.botFramework,
       webhooks: webhookRouter({
         host,
         inboxes: inboxRepo,
@@ -467,6 +498,7 @@ export async function startServer(
     receivers,
     ladder,
     anonymousCleanup,
+    bot,
     stop,
   };
 }

@@ -14,6 +14,11 @@ export const visitorMessageSchema = z
       .max(MAX_TEXT, `text is longer than ${MAX_TEXT} characters`),
     /** Optional id chosen by the widget so a resend after a lost acknowledgement is not doubled. */
     clientId: z.string().min(1).max(64).optional(),
+    /** The widget's language (`fa`, `ru-RU`): a hint for the customer's profile and the bot. */
+    locale: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/)
+      .optional(),
   })
   .strict();
 
@@ -39,7 +44,7 @@ export function parseVisitorMessage(
 ): ParseResult<InboundMessage> {
   const parsed = visitorMessageSchema.safeParse(cleanDeep(payload));
   if (!parsed.success) return { ok: false, message: describe(parsed.error) };
-  const { text, clientId } = parsed.data;
+  const { text, clientId, locale } = parsed.data;
   return {
     ok: true,
     value: {
@@ -47,6 +52,7 @@ export function parseVisitorMessage(
       providerMessageId: `${visitorId}:${clientId ?? randomUUID()}`,
       text,
       attachments: [],
+      ...(locale ? { profile: { language: locale.toLowerCase().split(/[-_]/)[0]! } } : {}),
     },
   };
 }

@@ -135,10 +135,13 @@ export function apiRouter(parts: {
   webhooks: Router;
   /** `/media/:id?exp&sig`: signed public links to stored files (MMS, voice prompts). */
   media?: Router;
+  /** `POST /api/messages`: the Bot Framework channel, authenticated its own way. */
+  botFramework?: Router;
   openApi: unknown;
 }): Router {
   const router = Router();
   router.use('/webhooks', parts.webhooks);
+  if (parts.botFramework) router.use(parts.botFramework);
   if (parts.media) router.use('/media', parts.media);
   const v1 = Router();
   v1.use(express.json({ limit: '1mb', strict: true }));

@@ -5,6 +5,7 @@ import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
 import { crmPaths } from './crm.controller';
+import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
 import { ref, refOrNull, type Json } from './openapi-kit';
 
@@ -307,6 +308,7 @@ export function openApiDocument(publicUrl: string): Json {
           },
         },
         ...ladderSchemas,
+        ...botSchemas,
         Canned: {
           type: 'object',
           properties: {
@@ -325,6 +327,7 @@ export function openApiDocument(publicUrl: string): Json {
       ...complaintPaths,
       ...automationPaths,
       ...crmPaths,
+      ...botPaths(publicUrl),
     },
   };
 }

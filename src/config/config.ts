@@ -71,6 +71,13 @@ const schema = z.object({
    */
   NOTIFY_SMTP_URL: optionalUrl(['smtp', 'smtps']),
   NOTIFY_FROM: z.string().optional(),
+  /**
+   * Bot Framework channel (`POST /api/messages`): the bot's app registration. Unset: emulator
+   * mode, where only loopback callers are served and only a loopback serviceUrl is answered.
+   */
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: z.string().optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().optional(),
   /** Days after a resolve in which the customer's answer counts ("solved?" and the rating). */
   CONFIRMATION_DAYS: z.coerce.number().positive().max(90).default(7),
   /** How often an instance refreshes its agents' presence (a dead instance's expire in 90 s). */
@@ -102,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];
   const pairs: [string, string | undefined, string, string | undefined][] = [
     ['ADMIN_EMAIL', c.ADMIN_EMAIL, 'ADMIN_PASSWORD', c.ADMIN_PASSWORD],
+    ['MICROSOFT_APP_ID', c.MICROSOFT_APP_ID, 'MICROSOFT_APP_PASSWORD', c.MICROSOFT_APP_PASSWORD],
   ];
   for (const [a, av, b, bv] of pairs) {
     if ((av === undefined) !== (bv === undefined))

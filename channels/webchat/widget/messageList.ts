@@ -12,20 +12,50 @@ interface Options {
   /** What scrolls. */
   body: HTMLElement;
   onRetry: (localId: string) => void;
+  /** A quick-reply button under the latest message was pressed. */
+  onQuickReply: (value: string) => void;
   /** After every render: the unread count may have changed. */
   onRendered: () => void;
 }
 
 /** Cheap signature so unchanged rows are not touched (and not re-announced by readers). */
 export function rowSignature(m: ChatMessage): string {
-  return `${m.id}|${m.state}|${m.createdAt}|${m.text}|${m.error?.code ?? ''}|${m.error?.message ?? ''}`;
+  return `${m.id}|${m.state}|${m.createdAt}|${m.text}|${m.error?.code ?? ''}|${m.error?.message ?? ''}|${m.buttons?.length ?? 0}`;
 }
 
-export function createMessageList({ lang, store, log, body, onRetry, onRendered }: Options) {
+export function createMessageList({
+  lang,
+  store,
+  log,
+  body,
+  onRetry,
+  onQuickReply,
+  onRendered,
+}: Options) {
   /** Message rows by message id, so re-renders update in place instead of rebuilding. */
   const rows = new Map<string, HTMLElement>();
   let renderQueued = false;
   let forceScroll = false;
+
+  /** Quick replies belong to the latest message only: answering an older menu makes no sense. */
+  function fillReplies(row: HTMLElement, m: ChatMessage, latest: boolean): void {
+    row.querySelector('.sb-replies')?.remove();
+    if (!latest || m.direction !== 'out' || !m.buttons?.length) return;
+    const bar = h('div', { class: 'sb-replies', role: 'group', 'data-testid': 'sb-quick-replies' });
+    for (const b of m.buttons) {
+      const button = h(
+        'button',
+        { type: 'button', class: 'sb-reply', dir: 'auto', 'data-testid': 'sb-quick-reply' },
+        [b.label],
+      );
+      button.addEventListener('click', () => {
+        bar.remove();
+        onQuickReply(b.value);
+      });
+      bar.append(button);
+    }
+    row.append(bar);
+  }
 
   function fillRow(row: HTMLElement, m: ChatMessage): void {
     const { t } = lang;
@@ -77,15 +107,17 @@ export function createMessageList({ lang, store, log, body, onRetry, onRendered 
       }
     }
     let previous: HTMLElement | null = null;
+    const latestId = list[list.length - 1]?.id;
     for (const m of list) {
       let row = rows.get(m.id);
       if (!row) {
         row = h('div');
         rows.set(m.id, row);
       }
-      const sig = rowSignature(m);
+      const sig = `${rowSignature(m)}|${m.id === latestId ? 'latest' : ''}`;
       if (row.dataset.sig !== sig) {
         fillRow(row, m);
+        fillReplies(row, m, m.id === latestId);
         row.dataset.sig = sig;
       }
       const expected: ChildNode | null = previous ? previous.nextSibling : log.firstChild;

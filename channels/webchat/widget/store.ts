@@ -10,6 +10,29 @@ export interface ServerMessage {
   text: string;
   direction: Direction;
   createdAt: string;
+  /** Quick replies offered with the message (the bot's menu). */
+  buttons?: QuickReply[];
+}
+
+export interface QuickReply {
+  label: string;
+  value: string;
+}
+
+/** The buttons of a message event, keeping only well-formed ones (at most 12). */
+export function readButtons(value: unknown): QuickReply[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(
+      (b): b is QuickReply =>
+        typeof b === 'object' &&
+        b !== null &&
+        typeof (b as QuickReply).label === 'string' &&
+        typeof (b as QuickReply).value === 'string' &&
+        (b as QuickReply).label.length > 0,
+    )
+    .slice(0, 12)
+    .map((b) => ({ label: b.label, value: b.value }));
 }
 
 export type MessageState = 'sent' | 'pending' | 'failed';
@@ -70,6 +93,7 @@ export class MessageStore {
    */
   receive(raw: ServerMessage): { replaced: string | null } {
     const id = String(raw.id);
+    const buttons = readButtons(raw.buttons);
     const incoming: ChatMessage = {
       id,
       text: raw.text,
@@ -77,6 +101,7 @@ export class MessageStore {
       createdAt: raw.createdAt,
       state: 'sent',
       local: false,
+      ...(buttons.length ? { buttons } : {}),
     };
     if (this.byId.has(id)) {
       this.byId.set(id, incoming);

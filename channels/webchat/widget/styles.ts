@@ -79,4 +79,7 @@ input,textarea{font:inherit;color:inherit;margin:0}
 .sb-input{font-size:16px}
 }
 @media (prefers-reduced-motion:reduce){.sb-root *{animation:none!important;transition:none!important}}
+.sb-replies{display:flex;flex-wrap:wrap;gap:6px;margin-block-start:8px}
+.sb-reply{padding:6px 12px;border-radius:16px;border:1px solid var(--sb-a);color:var(--sb-a);background:var(--sb-bg);font-size:13px;line-height:1.3}
+.sb-reply:hover{background:var(--sb-a);color:#fff}
 `;

@@ -41,6 +41,7 @@ function mount(config: Config): SwitchboardApi {
     log: frame.log,
     body: frame.body,
     onRetry: resend,
+    onQuickReply: (value) => sendText(value),
     onRendered: () => {
       if (isOpen) markSeen();
       updateLauncher();
@@ -48,11 +49,12 @@ function mount(config: Config): SwitchboardApi {
   });
   const agentTyping = new AgentTyping(frame.showAgentTyping);
   const typingEmitter = new TypingEmitter((value) => session.typing(value));
-  const composer = createComposer(lang, typingEmitter, (text) => {
+  const sendText = (text: string) => {
     const pending = store.addPending(text);
     list.scheduleRender(true);
     transmit(pending.id, text);
-  });
+  };
+  const composer = createComposer(lang, typingEmitter, sendText);
   const contact = createContactForm(lang, texts.label, frame.mailButton, (value, reply) =>
     session.request('contact', value, reply),
   );
@@ -80,15 +82,19 @@ function mount(config: Config): SwitchboardApi {
 
   function transmit(localId: string, text: string): void {
     // The local id doubles as clientId: a retry after a lost ack is stored once, not twice.
-    session.request('message', { text, clientId: localId }, (error, serverId) => {
-      if (!error && serverId !== null) {
-        list.rekey(localId, serverId);
-        store.ack(localId, serverId);
-      } else {
-        store.fail(localId, error ?? {});
-      }
-      list.scheduleRender();
-    });
+    session.request(
+      'message',
+      { text, clientId: localId, locale: lang.locale },
+      (error, serverId) => {
+        if (!error && serverId !== null) {
+          list.rekey(localId, serverId);
+          store.ack(localId, serverId);
+        } else {
+          store.fail(localId, error ?? {});
+        }
+        list.scheduleRender();
+      },
+    );
   }
 
   function resend(localId: string): void {

@@ -2,6 +2,10 @@ import type {
   Attachment,
   CallbackOutcome,
   CannedResponse,
+  BotKbEntry,
+  BotKbInput,
+  BotTexts,
+  BotTry,
   Contact,
   Conversation,
   ConversationWithContact,
@@ -213,6 +217,17 @@ export const api = {
   updateCanned: (id: string, body: { shortCode?: string; content?: string }) =>
     request<CannedResponse>(`/canned-responses/${id}`, { method: 'PATCH', body }),
   deleteCanned: (id: string) => request<void>(`/canned-responses/${id}`, { method: 'DELETE' }),
+
+  botKb: () => request<Page<BotKbEntry>>('/bot/kb'),
+  createBotKb: (body: BotKbInput) => request<BotKbEntry>('/bot/kb', { method: 'POST', body }),
+  updateBotKb: (id: string, body: BotKbInput) =>
+    request<BotKbEntry>(`/bot/kb/${id}`, { method: 'PUT', body }),
+  deleteBotKb: (id: string) => request<void>(`/bot/kb/${id}`, { method: 'DELETE' }),
+  botTexts: (language: Locale) => request<BotTexts>(`/bot/texts/${language}`),
+  saveBotTexts: (language: Locale, body: Record<string, string | null>) =>
+    request<BotTexts>(`/bot/texts/${language}`, { method: 'PUT', body }),
+  tryBot: (body: { text: string; language?: Locale; reset?: boolean }) =>
+    request<BotTry>('/bot/try', { method: 'POST', body }),
 
   users: () => request<Page<User>>('/users'),
   createUser: (body: { email: string; name: string; role: Role; teamIds?: string[] }) =>

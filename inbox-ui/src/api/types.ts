@@ -121,3 +121,28 @@ export interface SearchResult {
   contacts: Contact[];
   messages: { message: Message; conversation: Conversation }[];
 }
+
+/** The bot's knowledge base: ways a customer asks, and the answer, per language. */
+export interface BotKbInput {
+  questions: Partial<Record<Locale, string[]>>;
+  answers: Partial<Record<Locale, string>>;
+  enabled?: boolean;
+}
+
+export interface BotKbEntry extends BotKbInput {
+  id: string;
+  enabled: boolean;
+}
+
+export interface BotTexts {
+  language: Locale;
+  texts: Record<string, string>;
+  defaults: Record<string, string>;
+  changed: string[];
+}
+
+export interface BotTry {
+  replies: { text: string; buttons?: { label: string; value: string }[] }[];
+  handover: { reason: string } | null;
+  complaint: Record<string, string | null> | null;
+}

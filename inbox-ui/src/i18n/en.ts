@@ -4,6 +4,7 @@
 
 import { ladderEn } from './ladder';
 import { twilioEn } from './twilio';
+import { botEn } from './bot';
 
 export const en = {
   'app.name': 'Switchboard',
@@ -11,6 +12,7 @@ export const en = {
   'app.skipToList': 'Skip to conversations',
   ...twilioEn,
   ...ladderEn,
+  ...botEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

@@ -1,6 +1,7 @@
 import type { Dictionary } from './core';
 import { ladderFa } from './ladder';
 import { twilioFa } from './twilio';
+import { botFa } from './bot';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -10,6 +11,7 @@ export const fa: Dictionary = {
   'app.skipToList': 'رفتن به فهرست گفت‌وگوها',
   ...twilioFa,
   ...ladderFa,
+  ...botFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

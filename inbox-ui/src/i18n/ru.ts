@@ -1,6 +1,7 @@
 import type { Dictionary } from './core';
 import { ladderRu } from './ladder';
 import { twilioRu } from './twilio';
+import { botRu } from './bot';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -10,6 +11,7 @@ export const ru: Dictionary = {
   'app.skipToList': 'Перейти к диалогам',
   ...twilioRu,
   ...ladderRu,
+  ...botRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -16,6 +16,7 @@ export const SETTINGS_TABS = [
   'rules',
   'categories',
   'webhooks',
+  'bot',
 ] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 

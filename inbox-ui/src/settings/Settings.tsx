@@ -7,6 +7,7 @@ import { useReferenceData } from '../lib/referenceData';
 import { SETTINGS_TABS } from '../lib/router';
 import type { SettingsTab } from '../lib/router';
 import { AgentsSection } from './AgentsSection';
+import { BotSection } from './BotSection';
 import { CannedSection } from './CannedSection';
 import { InboxesSection } from './InboxesSection';
 import type { Run } from './parts';
@@ -137,6 +138,7 @@ export default function Settings({ me, tab, onTab, onOpenMenu }: Props) {
             <LadderSection tab={tab} run={run} />
           </Suspense>
         ) : null}
+        {tab === 'bot' ? <BotSection run={run} /> : null}
       </div>
     </div>
   );

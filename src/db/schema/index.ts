@@ -3,3 +3,4 @@ export * from './core';
 export * from './complaints';
 export * from './routing';
 export * from './crm';
+export * from './bot';

@@ -1,0 +1,197 @@
+/**
+ * The bot under load (`npm run bench:bot`): BENCH_CONVERSATIONS web-chat customers (1,000) talk
+ * to the bot at once, each sending its next message as soon as the bot has answered the last
+ * (menu choice, a question the knowledge base answers, …). Printed: bot turns/s and the turn
+ * latency from the customer's message going in to the bot's reply being queued (p50/p99), and
+ * the cost next to ingest alone: the same customers and messages with the bot off, as
+ * throughput and as CPU time per message of this process.
+ *
+ *   BENCH_SECONDS=10  BENCH_CONVERSATIONS=1000  BENCH_WARMUP_SECONDS=3
+ *   DATABASE_URL=…    a fresh database is created on that server (and dropped afterwards)
+ */
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/logger';
+import { startServer, type RunningServer } from '../src/server';
+import { botKbEntries, inboxes } from '../src/db/schema';
+import { queryRows } from '../src/db/rows';
+import { createTestStorage } from '../test/helpers/database';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
+const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** A turn whose reply has not come by then is counted as missed (and the customer goes on). */
+const REPLY_TIMEOUT_MS = 120_000;
+let missed = 0;
+/** Bot replies queued so far (every conversation's), for the rate while the queue is long. */
+let botReplies = 0;
+
+/** What each customer says after hello, round and round: the menu's first choice, a question. */
+const SCRIPT = ['1', 'How long does delivery take?'];
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Phase {
+  count: number;
+  latencies: number[];
+  elapsed: number;
+  cpuMs: number;
+}
+
+async function main(): Promise<void> {
+  const storage = await createTestStorage();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: storage.dataDir,
+    ADMIN_EMAIL: 'bench@example.com',
+    ADMIN_PASSWORD: 'bench-password-1',
+    DELIVERY_POLL_MS: '200',
+    ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+  });
+  const server = await startServer(config, createLogger('error'), { print: () => undefined });
+  try {
+    const [row] = await queryRows<{ id: string }>(
+      server.database.db,
+      sql`select id from inboxes where channel = 'webchat' limit 1`,
+    );
+    const inboxId = row!.id;
+    await server.database.db.insert(botKbEntries).values({
+      questions: { en: ['How long does delivery take?'], ru: ['Сколько идёт доставка?'] },
+      answers: { en: 'Two to four working days.', ru: 'Два–четыре рабочих дня.' },
+    });
+
+    // Bot replies are "queued" when their message.created event fires (after commit).
+    const waiting = new Map<string, () => void>();
+    server.events.on('message.created', ({ conversationId, message }) => {
+      if (message.senderType !== 'bot' || message.private) return;
+      botReplies++;
+      const done = waiting.get(conversationId);
+      if (done) {
+        waiting.delete(conversationId);
+        done();
+      }
+    });
+
+    const ingestAlone = await run(server, inboxId, false, waiting);
+    const withBot = await run(server, inboxId, true, waiting);
+
+    const rate = (r: Phase) => (r.count / r.elapsed) * 1000;
+    const cpu = (r: Phase) => r.cpuMs / r.count;
+    const db = storage.databaseUrl ? 'PostgreSQL' : 'PGlite';
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    console.log(`\nbot, ${conversations} web-chat conversations at once (${db})`);
+    console.log(
+      `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued p50 ${ms(percentile(withBot.latencies, 50))}, p99 ${ms(percentile(withBot.latencies, 99))}`,
+    );
+    if (missed)
+      console.log(
+        `  turns without a reply within ${REPLY_TIMEOUT_MS / 1000} s (left out of the rate and latencies): ${missed}`,
+      );
+    console.log(
+      `  ingest alone (bot off): ${rate(ingestAlone).toFixed(0)} messages/s; p50 ${ms(percentile(ingestAlone.latencies, 50))}, p99 ${ms(percentile(ingestAlone.latencies, 99))}`,
+    );
+    console.log(
+      `  CPU of this process per customer message: ${cpu(ingestAlone).toFixed(2)} ms ingest alone, ${cpu(withBot).toFixed(2)} ms with the bot (+${((cpu(withBot) / cpu(ingestAlone) - 1) * 100).toFixed(0)} %)`,
+    );
+    console.log(
+      `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
+    );
+  } finally {
+    await server.stop();
+    await storage.cleanup();
+  }
+}
+
+/**
+ * Every customer sends, waits for what it waits for (the bot's reply, or its message stored),
+ * and sends the next; warm-up first, then BENCH_SECONDS measured.
+ */
+async function run(
+  server: RunningServer,
+  inboxId: string,
+  bot: boolean,
+  waiting: Map<string, () => void>,
+): Promise<Phase> {
+  await server.database.db.update(inboxes).set({ botEnabled: bot }).where(eq(inboxes.id, inboxId));
+  await server.bot.service.refresh();
+  const live = await server.host.get(inboxId);
+  const inbox = { ...live!.inbox, botEnabled: bot, threaded: false };
+  let n = 0;
+  const customers = Array.from({ length: conversations }, () => ({
+    visitor: randomUUID(),
+    turn: 0,
+  }));
+  const say = async (c: (typeof customers)[number]) => {
+    const text = c.turn === 0 ? 'hello' : SCRIPT[(c.turn - 1) % SCRIPT.length]!;
+    c.turn++;
+    const t0 = performance.now();
+    let replied: Promise<void> | undefined;
+    const message = {
+      sender: { kind: 'webchat' as const, value: c.visitor },
+      providerMessageId: `${c.visitor}:${++n}`,
+      text,
+      attachments: [],
+      profile: { language: 'en' },
+    };
+    if (!bot) {
+      await server.ingest.ingest(inbox, message);
+      return performance.now() - t0;
+    }
+    // The conversation id is known after the first ingest; register before the bot can answer.
+    const stored = server.ingest.ingest(inbox, message).then((r) => {
+      replied = new Promise<void>((resolve) => waiting.set(r.conversation.id, resolve));
+    });
+    await stored;
+    const timedOut = await Promise.race([
+      replied!.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), REPLY_TIMEOUT_MS)),
+    ]);
+    if (timedOut) {
+      missed++;
+      return null;
+    }
+    return performance.now() - t0;
+  };
+  const loop = async (durationS: number): Promise<Phase> => {
+    const latencies: number[] = [];
+    const started = performance.now();
+    const end = started + durationS * 1000;
+    const cpu0 = process.cpuUsage();
+    const replies0 = botReplies;
+    let count = 0;
+    await Promise.all(
+      customers.map(async (c) => {
+        while (performance.now() < end) {
+          const latency = await say(c);
+          // A turn not answered in time is counted apart, not as a turn done.
+          if (latency === null) continue;
+          latencies.push(latency);
+          count++;
+        }
+      }),
+    );
+    const used = process.cpuUsage(cpu0);
+    return {
+      // With the bot: replies queued in the window, whichever turn they answered.
+      count: bot ? botReplies - replies0 : count,
+      latencies: latencies.sort((a, b) => a - b),
+      elapsed: performance.now() - started,
+      cpuMs: (used.user + used.system) / 1000,
+    };
+  };
+  await loop(warmup);
+  return loop(seconds);
+}
+
+void main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
