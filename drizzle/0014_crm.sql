@@ -4,7 +4,7 @@ CREATE INDEX "orders_ordered_at_idx" ON "orders" USING btree ("ordered_at");--> 
 CREATE INDEX "orders_contact_ordered_idx" ON "orders" USING btree ("contact_id", "ordered_at");--> statement-breakpoint
 -- Reports select conversations and messages by their time.
 CREATE INDEX "conversations_created_idx" ON "conversations" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "messages_created_idx" ON "messages" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "messages_created_idx" ON "messages" USING btree ("created_at");--> statement-breakpoint
 -- One row per successful fit: BG/NBD and Gamma-Gamma parameters, log-likelihoods, sample sizes.
 CREATE TABLE "clv_fits" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
