@@ -129,9 +129,19 @@ export function compileKeywords(keywords: readonly string[]): CompiledKeyword[] 
     .filter((k) => k.stems.length > 0);
 }
 
+/**
+ * The words of the text judged last: every rule of an event looks at the same message, so it
+ * is folded and split once, not once per rule.
+ */
+let last: { text: string; tokens: readonly string[] } | undefined;
+function tokensOf(text: string): readonly string[] {
+  if (last?.text !== text) last = { text, tokens: words(text) };
+  return last.tokens;
+}
+
 /** The keywords found in `text` (each once), in the order given. */
 export function findKeywords(text: string, keywords: readonly CompiledKeyword[]): string[] {
-  const tokens = words(text);
+  const tokens = tokensOf(text);
   const found: string[] = [];
   for (const k of keywords) {
     const n = k.stems.length;
