@@ -5,7 +5,7 @@ import { ClvFitError, fitClv, scoreCustomer } from './model';
 import { simulateOrders } from './simulate';
 import { summarize, type OrderRow } from './summary';
 
-const CDNOW = fileURLToPath(new URL('../../../shared/data/cdnow_sample.txt', import.meta.url));
+const CDNOW = fileURLToPath(new URL('../../test/fixtures/cdnow/cdnow_sample.txt', import.meta.url));
 
 function cdnowOrders(): OrderRow[] {
   return readFileSync(CDNOW, 'utf8')
