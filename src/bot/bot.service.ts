@@ -31,6 +31,7 @@ import { SwitchboardBot } from './bot';
 import type { BotContentService } from './bot-content.service';
 import { DbStorage, EtagConflictError } from './db-storage';
 import { KeyedQueue } from './keyed-queue';
+import { Snapshot } from '../jobs/snapshot';
 import {
   setPorts,
   type BotPorts,
@@ -67,8 +68,21 @@ export class BotService {
   private readonly bot: SwitchboardBot;
   private readonly adapter = new SwitchboardAdapter();
   private readonly queue = new KeyedQueue();
-  private botInboxes: { at: number; any: boolean } | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** Whether any inbox has the bot on. */
+  private readonly botInboxes = new Snapshot(
+    async () =>
+      (
+        await this.db
+          .select({ id: inboxes.id })
+          .from(inboxes)
+          .where(eq(inboxes.botEnabled, true))
+          .limit(1)
+      ).length > 0,
+    {
+      maxAgeMs: ACTIVE_REFRESH_MS,
+      onError: (err) => this.logger.warn({ err }, 'bot: could not read inboxes'),
+    },
+  );
 
   constructor(
     private readonly db: Db,
@@ -94,20 +108,11 @@ export class BotService {
 
   /** Whether any inbox has the bot on (from memory; refreshed in the background). */
   private active(): boolean {
-    if (!this.botInboxes || Date.now() - this.botInboxes.at > ACTIVE_REFRESH_MS)
-      this.refreshing ??= this.refresh()
-        .catch((err: unknown) => this.logger.warn({ err }, 'bot: could not read inboxes'))
-        .finally(() => (this.refreshing = undefined));
-    return this.botInboxes?.any ?? true;
+    return this.botInboxes.current() ?? true;
   }
 
-  async refresh(): Promise<void> {
-    const rows = await this.db
-      .select({ id: inboxes.id })
-      .from(inboxes)
-      .where(eq(inboxes.botEnabled, true))
-      .limit(1);
-    this.botInboxes = { at: Date.now(), any: rows.length > 0 };
+  refresh(): Promise<void> {
+    return this.botInboxes.refresh();
   }
 
   /** One customer message, one turn: in order per conversation, retried on an eTag conflict. */

@@ -8,6 +8,7 @@ import type { ConversationRepository } from '../conversations/conversation.repos
 import type { DurableEvents } from '../jobs/durable-events';
 import type { Actor } from '../events/domain-events';
 import { audit } from '../audit/audit';
+import { Snapshot } from '../jobs/snapshot';
 
 /** A presence row older than this is from an instance that died: the agent is not online. */
 export const PRESENCE_TTL_SECONDS = 90;
@@ -25,8 +26,19 @@ const ROUTING: Actor = { type: 'system', rule: 'routing' };
  * lock, so two instances never hand the same conversation out twice.
  */
 export class RoutingService {
-  private auto: { at: number; ids: Set<string> } | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** The inboxes that route automatically. */
+  private readonly auto = new Snapshot(
+    async () =>
+      new Set(
+        (
+          await this.db
+            .select({ id: inboxes.id })
+            .from(inboxes)
+            .where(eq(inboxes.routing, 'round_robin'))
+        ).map((r) => r.id),
+      ),
+    { maxAgeMs: REFRESH_MS },
+  );
 
   constructor(
     private readonly db: Db,
@@ -35,21 +47,13 @@ export class RoutingService {
     private readonly clock: Clock,
   ) {}
 
-  async refresh(): Promise<void> {
-    const rows = await this.db
-      .select({ id: inboxes.id })
-      .from(inboxes)
-      .where(eq(inboxes.routing, 'round_robin'));
-    this.auto = { at: Date.now(), ids: new Set(rows.map((r) => r.id)) };
+  refresh(): Promise<void> {
+    return this.auto.refresh();
   }
 
   /** Whether any inbox routes automatically (answered from memory, refreshed in the background). */
   private active(): boolean {
-    if (!this.auto || Date.now() - this.auto.at > REFRESH_MS)
-      this.refreshing ??= this.refresh()
-        .catch(() => undefined)
-        .finally(() => (this.refreshing = undefined));
-    return !!this.auto?.ids.size;
+    return !!this.auto.current()?.size;
   }
 
   register(durable: DurableEvents): void {

@@ -14,6 +14,7 @@ import type { DurableEvents } from '../jobs/durable-events';
 import type { JobQueue } from '../jobs/job-queue';
 import type { WebhookDispatch } from '../rules/rule-runner';
 import { audit } from '../audit/audit';
+import { Snapshot } from '../jobs/snapshot';
 import { badRequest, notFound } from '../errors';
 import { vetDestination, UnsafeDestinationError, type Resolver } from '../net/safe-http';
 
@@ -95,8 +96,9 @@ const REFRESH_MS = 5_000;
  * seconds (its subscription cache refreshes), this one at once.
  */
 export class WebhookService implements WebhookDispatch {
-  private cache: { at: number; rows: SubscriptionRow[] } | undefined;
-  private refreshing: Promise<void> | undefined;
+  private readonly subscriptions = new Snapshot(() => this.db.select().from(webhookSubscriptions), {
+    maxAgeMs: REFRESH_MS,
+  });
 
   constructor(
     private readonly db: Db,
@@ -111,17 +113,12 @@ export class WebhookService implements WebhookDispatch {
   ) {}
 
   /** Loads the subscriptions; `active()` answers from this copy. */
-  async refresh(): Promise<void> {
-    const rows = await this.db.select().from(webhookSubscriptions);
-    this.cache = { at: Date.now(), rows };
+  refresh(): Promise<void> {
+    return this.subscriptions.refresh();
   }
 
   private subscribed(event: WebhookEvent): boolean {
-    if (!this.cache || Date.now() - this.cache.at > REFRESH_MS)
-      this.refreshing ??= this.refresh()
-        .catch(() => undefined)
-        .finally(() => (this.refreshing = undefined));
-    return !!this.cache?.rows.some((s) => s.enabled && s.events.includes(event));
+    return !!this.subscriptions.current()?.some((s) => s.enabled && s.events.includes(event));
   }
 
   register(durable: DurableEvents): void {
