@@ -17,6 +17,7 @@ import { startServer, type RunningServer } from '../src/server';
 import { botKbEntries, inboxes } from '../src/db/schema';
 import { queryRows } from '../src/db/rows';
 import { createTestStorage } from '../test/helpers/database';
+import { percentile } from './protocol';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
@@ -29,11 +30,6 @@ let botReplies = 0;
 
 /** What each customer says after hello, round and round: the menu's first choice, a question. */
 const SCRIPT = ['1', 'How long does delivery take?'];
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Phase {
   count: number;

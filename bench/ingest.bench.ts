@@ -15,15 +15,11 @@ import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
 import { createTestStorage } from '../test/helpers/database';
 import { queryRows } from '../src/db/rows';
+import { percentile } from './protocol';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function closedLoop(
   run: () => Promise<unknown>,

@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config/config';
 import { queryRows } from '../src/db/rows';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
+import { percentile } from './protocol';
 import { loadFacts } from '../src/rules/facts';
 import { conditionsHold } from '../src/rules/engine';
 import { createTestStorage } from '../test/helpers/database';
@@ -31,10 +32,6 @@ const BURST = Number(process.env.BENCH_BURST ?? 2_000);
 const RULES = Number(process.env.BENCH_RULES ?? 200);
 const MESSAGES = Number(process.env.BENCH_RULE_MESSAGES ?? 500);
 
-const pct = (sorted: number[], p: number) =>
-  sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-    : Number.NaN;
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
 
 async function main(): Promise<void> {
@@ -134,10 +131,10 @@ async function main(): Promise<void> {
     console.log(`\nSLA timers (${dbName}): ${TIMERS.toLocaleString('en')} open conversations`);
     console.log(`  seeded in ${seedS.toFixed(1)} s; claim query with all pending: ${claimMs}`);
     console.log(
-      `  steady flow: ${steady.length} fired in ${SECONDS} s; lateness p50 ${ms(pct(steady, 50))}, p99 ${ms(pct(steady, 99))}, max ${ms(steady.at(-1) ?? NaN)}`,
+      `  steady flow: ${steady.length} fired in ${SECONDS} s; lateness p50 ${ms(percentile(steady, 50))}, p99 ${ms(percentile(steady, 99))}, max ${ms(steady.at(-1) ?? NaN)}`,
     );
     console.log(
-      `  burst of ${BURST} due at one instant: ${burst.length} fired; lateness p50 ${ms(pct(burst, 50))}, p99 ${ms(pct(burst, 99))}`,
+      `  burst of ${BURST} due at one instant: ${burst.length} fired; lateness p50 ${ms(percentile(burst, 50))}, p99 ${ms(percentile(burst, 99))}`,
     );
     console.log(`  due by now: ${due[0]!.n}, fired: ${fired.length}`);
     console.log(
@@ -230,10 +227,10 @@ async function main(): Promise<void> {
       `\nrules (${dbName}): ${RULES} enabled on message.created, ${refs.length} messages`,
     );
     console.log(
-      `  per message (facts loaded once, every rule judged): p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}`,
+      `  per message (facts loaded once, every rule judged): p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}`,
     );
     console.log(
-      `  of which judging ${enabled.length} rules' conditions on loaded facts: p50 ${ms(pct(judged, 50))}, p99 ${ms(pct(judged, 99))}`,
+      `  of which judging ${enabled.length} rules' conditions on loaded facts: p50 ${ms(percentile(judged, 50))}, p99 ${ms(percentile(judged, 99))}`,
     );
   } finally {
     await server.stop();
