@@ -1,12 +1,15 @@
 /**
- * The bot under load (`npm run bench:bot`): BENCH_CONVERSATIONS web-chat customers (1,000) talk
- * to the bot at once, each sending its next message as soon as the bot has answered the last
- * (menu choice, a question the knowledge base answers, …). Printed: bot turns/s and the turn
- * latency from the customer's message going in to the bot's reply being queued (p50/p99), and
- * the cost next to ingest alone: the same customers and messages with the bot off, as
- * throughput and as CPU time per message of this process.
+ * The bot under load (`npm run bench:bot`): BENCH_CONVERSATIONS web-chat conversations (1,000)
+ * with the bot at once. Each customer answers the bot's last reply after a think time (uniform
+ * in 0.5–1.5 × BENCH_THINK_MS, so 1,000 customers thinking 10 s offer 100 turns/s), with the
+ * menu's first choice or a question the knowledge base answers. Printed: bot turns/s and the
+ * turn latency from the customer's message going in to the bot's reply being queued (p50/p99),
+ * and the cost next to ingest alone: the same customers, pace and messages with the bot off, as
+ * CPU time of this process per customer message. Each phase's durable work (the ladder's
+ * listeners of every message, deliveries) is waited for and counted in that phase.
+ * BENCH_THINK_MS=0 makes every customer answer at once: the saturation throughput.
  *
- *   BENCH_SECONDS=10  BENCH_CONVERSATIONS=1000  BENCH_WARMUP_SECONDS=3
+ *   BENCH_SECONDS=20  BENCH_CONVERSATIONS=1000  BENCH_THINK_MS=10000  BENCH_WARMUP_SECONDS=5
  *   DATABASE_URL=…    a fresh database is created on that server (and dropped afterwards)
  */
 import { randomUUID } from 'node:crypto';
@@ -19,9 +22,12 @@ import { queryRows } from '../src/db/rows';
 import { createTestStorage } from '../test/helpers/database';
 import { percentile } from './protocol';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
-const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const thinkMs = Number(process.env.BENCH_THINK_MS ?? 10_000);
+const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const think = () =>
+  thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : null;
 /** A turn whose reply has not come by then is counted as missed (and the customer goes on). */
 const REPLY_TIMEOUT_MS = 120_000;
 let missed = 0;
@@ -80,7 +86,8 @@ async function main(): Promise<void> {
     const cpu = (r: Phase) => r.cpuMs / r.count;
     const db = storage.databaseUrl ? 'PostgreSQL' : 'PGlite';
     const ms = (v: number) => `${v.toFixed(1)} ms`;
-    console.log(`\nbot, ${conversations} web-chat conversations at once (${db})`);
+    const pace = thinkMs > 0 ? `each customer thinking ~${thinkMs / 1000} s` : 'no think time';
+    console.log(`\nbot, ${conversations} web-chat conversations at once, ${pace} (${db})`);
     console.log(
       `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued p50 ${ms(percentile(withBot.latencies, 50))}, p99 ${ms(percentile(withBot.latencies, 99))}`,
     );
@@ -94,9 +101,10 @@ async function main(): Promise<void> {
     console.log(
       `  CPU of this process per customer message: ${cpu(ingestAlone).toFixed(2)} ms ingest alone, ${cpu(withBot).toFixed(2)} ms with the bot (+${((cpu(withBot) / cpu(ingestAlone) - 1) * 100).toFixed(0)} %)`,
     );
-    console.log(
-      `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
-    );
+    if (thinkMs === 0)
+      console.log(
+        `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
+      );
   } finally {
     await server.stop();
     await storage.cleanup();
@@ -114,7 +122,6 @@ async function run(
   waiting: Map<string, () => void>,
 ): Promise<Phase> {
   await server.database.db.update(inboxes).set({ botEnabled: bot }).where(eq(inboxes.id, inboxId));
-  await server.bot.service.refresh();
   const live = await server.host.get(inboxId);
   const inbox = { ...live!.inbox, botEnabled: bot, threaded: false };
   let n = 0;
@@ -162,15 +169,22 @@ async function run(
     let count = 0;
     await Promise.all(
       customers.map(async (c) => {
+        // Customers start spread over one think time, not all in the same millisecond.
+        if (thinkMs > 0 && c.turn === 0)
+          await new Promise((r) => setTimeout(r, Math.random() * thinkMs));
         while (performance.now() < end) {
           const latency = await say(c);
           // A turn not answered in time is counted apart, not as a turn done.
           if (latency === null) continue;
           latencies.push(latency);
           count++;
+          await think();
         }
       }),
     );
+    // The phase's durable work (the ladder's listeners, deliveries, the bot's own turns) is part
+    // of its cost: wait until nothing due is left, inside the window, so the next phase starts clean.
+    await drained(server);
     const used = process.cpuUsage(cpu0);
     return {
       // With the bot: replies queued in the window, whichever turn they answered.
@@ -182,6 +196,18 @@ async function run(
   };
   await loop(warmup);
   return loop(seconds);
+}
+
+/** Until no job is due or running (a turn's reply, the listeners of every message). */
+async function drained(server: RunningServer): Promise<void> {
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(
+      server.database.db,
+      sql`select count(*)::int as n from jobs where state = 'pending' and run_at <= now() + interval '1 second'`,
+    );
+    if (!row?.n) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 void main().then(

@@ -419,7 +419,6 @@ export async function startServer(
   await ladder.start();
   await crm.start();
   anonymousCleanup.start();
-  await bot.start();
   worker.start();
   health.start();
   receivers.start();

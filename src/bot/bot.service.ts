@@ -5,12 +5,12 @@ import type { Db, Tx } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
   complaintCategories,
-  contactIdentities,
   contacts,
-  inboxes,
+  conversations,
   messages,
   orders,
   type BotLanguage,
+  type IdentityKind,
   type ConversationRow,
 } from '../db/schema';
 import type { Emit } from '../events/event-map';
@@ -29,9 +29,11 @@ import type { Logger } from '../logger';
 import { SwitchboardAdapter, type BotReply } from './adapter';
 import { SwitchboardBot } from './bot';
 import type { BotContentService } from './bot-content.service';
-import { DbStorage, EtagConflictError } from './db-storage';
+import { DbStorage, EtagConflictError, type StoredDoc } from './db-storage';
 import { KeyedQueue } from './keyed-queue';
-import { Snapshot } from '../jobs/snapshot';
+import type { JobContext } from '../jobs/worker';
+import { queryRows } from '../db/rows';
+import { rowFromJson } from '../db/json-row';
 import {
   setPorts,
   type BotPorts,
@@ -42,11 +44,17 @@ import {
 import { handoverNote, type TranscriptLine } from './transcript';
 
 const MAX_ETAG_RETRIES = 5;
-/**
- * How stale this instance's "is any inbox's bot on" may be: an inbox switched on at another
- * instance is served here within this long (at this instance at once, on `inbox.changed`).
- */
-const ACTIVE_REFRESH_MS = 5_000;
+
+/** The conversation as the turn finds it before its transaction. */
+interface Before {
+  status: ConversationRow['status'];
+  inboxId: string;
+  channel: ConversationRow['channel'];
+  priority: ConversationRow['priority'];
+  level: number;
+  tier: string | null;
+  businessHoursId: string | null;
+}
 
 /** What a turn reads before its transaction: PGlite has one connection, and caches answer fast. */
 interface Prepared {
@@ -68,22 +76,6 @@ export class BotService {
   private readonly bot: SwitchboardBot;
   private readonly adapter = new SwitchboardAdapter();
   private readonly queue = new KeyedQueue();
-  /** Whether any inbox has the bot on. */
-  private readonly botInboxes = new Snapshot(
-    async () =>
-      (
-        await this.db
-          .select({ id: inboxes.id })
-          .from(inboxes)
-          .where(eq(inboxes.botEnabled, true))
-          .limit(1)
-      ).length > 0,
-    {
-      maxAgeMs: ACTIVE_REFRESH_MS,
-      onError: (err) => this.logger.warn({ err }, 'bot: could not read inboxes'),
-    },
-  );
-
   constructor(
     private readonly db: Db,
     private readonly uow: UnitOfWork,
@@ -101,26 +93,17 @@ export class BotService {
   }
 
   register(durable: DurableEvents): void {
-    durable.on('message.received', 'bot', (e) => this.onMessage(e.conversationId, e.messageId), {
-      active: () => this.active(),
-    });
-  }
-
-  /** Whether any inbox has the bot on (from memory; refreshed in the background). */
-  private active(): boolean {
-    return this.botInboxes.current() ?? true;
-  }
-
-  refresh(): Promise<void> {
-    return this.botInboxes.refresh();
+    durable.on('message.received', 'bot', (e, ctx) =>
+      this.onMessage(e.conversationId, e.messageId, ctx),
+    );
   }
 
   /** One customer message, one turn: in order per conversation, retried on an eTag conflict. */
-  async onMessage(conversationId: string, messageId: string): Promise<void> {
+  async onMessage(conversationId: string, messageId: string, job?: JobContext): Promise<void> {
     await this.queue.run(conversationId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.turn(conversationId, messageId);
+          return await this.turn(conversationId, messageId, job);
         } catch (err) {
           if (!(err instanceof EtagConflictError) || attempt >= MAX_ETAG_RETRIES) throw err;
           this.logger.info({ conversationId, attempt }, 'bot: state changed meanwhile, turn again');
@@ -129,11 +112,8 @@ export class BotService {
     });
   }
 
-  private async prepare(conv: ConversationRow, tier: string | null): Promise<Prepared> {
-    const [inbox] = await this.db
-      .select({ businessHoursId: inboxes.businessHoursId })
-      .from(inboxes)
-      .where(eq(inboxes.id, conv.inboxId));
+  private async prepare(conv: Before): Promise<Prepared> {
+    const tier = conv.tier;
     const policies = await this.sla.enabledPolicies();
     const policy = selectPolicy(policies, {
       tier,
@@ -152,7 +132,7 @@ export class BotService {
     await this.content.kb();
     return {
       texts,
-      inboxCalendar: await this.hours.calendar(inbox?.businessHoursId),
+      inboxCalendar: await this.hours.calendar(conv.businessHoursId),
       complaintDue: (now) => {
         if (budget === null) return null;
         try {
@@ -164,47 +144,54 @@ export class BotService {
     };
   }
 
-  private async turn(conversationId: string, messageId: string): Promise<void> {
-    const before = await this.conversationRepo.findRow(conversationId);
+  private async turn(conversationId: string, messageId: string, job?: JobContext): Promise<void> {
+    // What the caches need, read before the transaction (PGlite has one connection).
+    const [before] = await queryRows<Before>(
+      this.db,
+      sql`select c.status, c.inbox_id as "inboxId", c.channel, c.priority, c.level,
+                 ct.tier, i.business_hours_id as "businessHoursId"
+            from conversations c join contacts ct on ct.id = c.contact_id
+            join inboxes i on i.id = c.inbox_id
+           where c.id = ${conversationId}::uuid`,
+    );
     if (before?.status !== 'bot') return;
-    const [customer] = await this.db
-      .select({ tier: contacts.tier })
-      .from(contacts)
-      .where(eq(contacts.id, before.contactId));
-    const prepared = await this.prepare(before, customer?.tier ?? null);
+    const prepared = await this.prepare(before);
     await this.uow.run(async (tx, emit, publish) => {
-      const conv = await this.conversationRepo.lock(tx, conversationId);
-      if (conv?.status !== 'bot') return;
-      const [message] = await tx.select().from(messages).where(eq(messages.id, messageId));
+      // botbuilder's ConversationState keeps the dialog under this key (read with the lock).
+      const stateKey = `${before.channel}/conversations/${conversationId}/`;
+      const locked = await this.lockTurn(tx, conversationId, messageId, stateKey);
+      if (!locked) return;
+      const { conv, message, botEnabled, contact, state } = locked;
+      if (conv.status !== 'bot') return;
       if (!message || message.senderType !== 'contact') return;
-      const [inbox] = await tx
-        .select({ botEnabled: inboxes.botEnabled })
-        .from(inboxes)
-        .where(eq(inboxes.id, conv.inboxId));
-      if (!inbox?.botEnabled) {
+      // The job is done exactly when the turn commits (a retried job finds it done).
+      if (job) await job.complete(tx);
+      if (!botEnabled) {
         // The bot was switched off for this inbox: whoever waits on it goes to people.
         await this.openToPeople(tx, emit, publish, conv, 'bot switched off', undefined);
         return;
       }
-      const contact = await this.customerOf(tx, conv);
       const ports = this.portsFor(tx, emit, publish, conv, prepared);
-      const replies = await this.storage.within(tx, () =>
-        this.adapter.processActivity(
-          {
-            type: 'message',
-            id: message.id,
-            text: message.text,
-            channelId: conv.channel,
-            conversation: { id: conv.id, isGroup: false, conversationType: 'personal', name: '' },
-            from: { id: conv.contactId, name: contact.name },
-            recipient: { id: 'switchboard', name: 'Switchboard' },
-            timestamp: message.createdAt,
-          },
-          async (context) => {
-            setPorts(context, ports.ports);
-            await this.bot.run(context, { profileLanguage: contact.language, hint: null });
-          },
-        ),
+      const replies = await this.storage.within(
+        tx,
+        () =>
+          this.adapter.processActivity(
+            {
+              type: 'message',
+              id: message.id,
+              text: message.text,
+              channelId: conv.channel,
+              conversation: { id: conv.id, isGroup: false, conversationType: 'personal', name: '' },
+              from: { id: conv.contactId, name: contact.name },
+              recipient: { id: 'switchboard', name: 'Switchboard' },
+              timestamp: message.createdAt,
+            },
+            async (context) => {
+              setPorts(context, ports.ports);
+              await this.bot.run(context, { profileLanguage: contact.language, hint: null });
+            },
+          ),
+        state,
       );
       await this.post(tx, emit, publish, conv, replies);
       if (ports.handover)
@@ -240,23 +227,56 @@ export class BotService {
     });
   }
 
-  /** The customer's name when they told one (a visitor's id is not a name), and language. */
-  private async customerOf(tx: Tx, conv: ConversationRow) {
-    const [row] = await tx
-      .select({ name: contacts.name, language: contacts.language })
-      .from(contacts)
-      .where(eq(contacts.id, conv.contactId));
-    const identities = await tx
-      .select({ kind: contactIdentities.kind, value: contactIdentities.value })
-      .from(contactIdentities)
-      .where(eq(contactIdentities.contactId, conv.contactId));
-    const name = row?.name.trim() ?? '';
+  /**
+   * In the turn's transaction, one round trip: the conversation locked (turns of one
+   * conversation never overlap, even across instances), the customer's message, whether the
+   * inbox's bot is still on, and the customer's name when they told one (a visitor's id is not
+   * a name) and language.
+   */
+  private async lockTurn(tx: Tx, conversationId: string, messageId: string, stateKey: string) {
+    const [row] = await queryRows<{
+      conv: Record<string, unknown>;
+      bot_enabled: boolean;
+      name: string | null;
+      language: BotLanguage | null;
+      identities: { kind: IdentityKind; value: string }[];
+      message: { id: string; sender_type: string; text: string; created_at: string } | null;
+      state: StoredDoc | null;
+    }>(
+      tx,
+      sql`select to_jsonb(c) as conv, i.bot_enabled, ct.name, ct.language,
+                 coalesce((select jsonb_agg(jsonb_build_object('kind', ci.kind, 'value', ci.value))
+                             from contact_identities ci where ci.contact_id = c.contact_id),
+                          '[]'::jsonb) as identities,
+                 (select jsonb_build_object('id', m.id, 'sender_type', m.sender_type,
+                                            'text', m.text, 'created_at', m.created_at)
+                    from messages m where m.id = ${messageId}::uuid) as message,
+                 (select jsonb_build_object('doc', b.doc, 'etag', b.etag) from bot_state b
+                   where b.key = ${stateKey})
+                   as state
+            from conversations c join inboxes i on i.id = c.inbox_id
+            join contacts ct on ct.id = c.contact_id
+           where c.id = ${conversationId}::uuid
+             for update of c`,
+    );
+    if (!row) return null;
+    const name = row.name?.trim() ?? '';
     // A name made up from an identity ("Visitor 3F9A2B", a phone number) is not theirs.
-    const madeUp = identities.some(
+    const madeUp = row.identities.some(
       (i) => i.value === name || identityKindInfo(i.kind).defaultName(i.value) === name,
     );
-    const real = name && !madeUp ? name : '';
-    return { name: real, language: row?.language ?? null };
+    return {
+      conv: rowFromJson(conversations, row.conv),
+      botEnabled: row.bot_enabled,
+      message: row.message && {
+        id: row.message.id,
+        senderType: row.message.sender_type,
+        text: row.message.text,
+        createdAt: new Date(row.message.created_at),
+      },
+      contact: { name: name && !madeUp ? name : '', language: row.language },
+      state: new Map([[stateKey, row.state]]),
+    };
   }
 
   private portsFor(tx: Tx, emit: Emit, publish: Publish, conv: ConversationRow, p: Prepared) {

@@ -16,6 +16,13 @@ interface Scope {
   executor: Executor;
   /** What this turn read: key → eTag, or null for a document that did not exist. */
   read: Map<string, string | null>;
+  /** Documents the turn read with its other reads: key → document, or null (none stored). */
+  known: Map<string, StoredDoc | null>;
+}
+
+export interface StoredDoc {
+  doc: Record<string, unknown>;
+  etag: number;
 }
 
 /**
@@ -33,8 +40,13 @@ export class DbStorage implements Storage {
 
   constructor(private readonly db: Executor) {}
 
-  within<T>(tx: Executor, work: () => Promise<T>): Promise<T> {
-    return this.scope.run({ executor: tx, read: new Map() }, work);
+  /** `known`: documents already read in `tx` (served once, without a query). */
+  within<T>(
+    tx: Executor,
+    work: () => Promise<T>,
+    known: Map<string, StoredDoc | null> = new Map(),
+  ): Promise<T> {
+    return this.scope.run({ executor: tx, read: new Map(), known }, work);
   }
 
   private get executor(): Executor {
@@ -50,8 +62,18 @@ export class DbStorage implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys.length) return {};
-    const rows = await this.executor.select().from(botState).where(inArray(botState.key, keys));
+    const known = this.scope.getStore()?.known;
     const items: StoreItems = {};
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const doc = known?.get(key);
+      if (doc === undefined) unknown.push(key);
+      else if (doc) items[key] = { ...doc.doc, eTag: String(doc.etag) };
+      known?.delete(key);
+    }
+    const rows = unknown.length
+      ? await this.executor.select().from(botState).where(inArray(botState.key, unknown))
+      : [];
     for (const row of rows) items[row.key] = { ...row.doc, eTag: String(row.etag) };
     const read = this.scope.getStore()?.read;
     if (read) for (const key of keys) if (!read.has(key)) read.set(key, items[key]?.eTag ?? null);
@@ -87,6 +109,7 @@ export class DbStorage implements Storage {
           .returning({ key: botState.key, etag: botState.etag });
       }
       if (!written.length) throw new EtagConflictError(key);
+      this.scope.getStore()?.known.delete(key);
       // A second save in the same turn builds on this one.
       this.scope.getStore()?.read.set(key, String(written[0]!.etag));
     }

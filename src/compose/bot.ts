@@ -56,9 +56,6 @@ export function botModule(d: BotDeps) {
     d.logger,
   );
   service.register(d.durable);
-  d.events.on('inbox.changed', () => {
-    service.refresh().catch((err: unknown) => d.logger.warn({ err }, 'bot: refresh failed'));
-  });
   const trial = new BotTryService(d.db, content, d.ladder.complaints, d.access, d.clock);
 
   // The Bot Framework inbox is made on the first activity, with the bot on: that is its point.
@@ -76,8 +73,6 @@ export function botModule(d: BotDeps) {
         emit('inbox.changed', { inboxId: created.id });
         return row;
       });
-      // Before the first message is stored, so the bot's listener takes it.
-      await service.refresh();
       return on ?? created;
     })().catch((err: unknown) => {
       inbox = undefined;
@@ -125,7 +120,6 @@ export function botModule(d: BotDeps) {
     trial,
     routes,
     botFramework: d.gateway.router(receive),
-    start: () => service.refresh(),
   };
 }
 

@@ -2,7 +2,9 @@ import type { Router } from 'express';
 import type { Config } from '../config/config';
 import type { Logger } from '../logger';
 import type { Clock } from '../clock';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { conversations } from '../db/schema';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { EventService } from '../events/event.service';
 import type { AccessService } from '../auth/access.service';
@@ -114,14 +116,35 @@ export function ladderModule(d: LadderDeps) {
   // ---- what follows each event, in order ---------------------------------------------------
   const L = 'ladder';
   durable.on('message.received', L, async (e) => {
-    await confirmation.received(e.conversationId, e.messageId);
-    await sla.sync(e.conversationId);
+    // Most messages come outside a confirmation window and without an SLA: one read says so.
+    const [conv] = await db
+      .select({
+        confirmationUntil: conversations.confirmationUntil,
+        slaState: conversations.slaState,
+        slaPolicyId: conversations.slaPolicyId,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, e.conversationId));
+    if (!conv) return;
+    // An answer to "is it solved?" changes the conversation: SLA then reads it afresh.
+    const asked = conv.confirmationUntil !== null;
+    if (asked) await confirmation.received(e.conversationId, e.messageId);
+    await sla.sync(e.conversationId, asked ? undefined : conv);
     await runner.run('message.created', e, { type: 'contact', id: e.contactId });
   });
-  durable.on('message.posted', L, async (e) => {
-    await sla.sync(e.conversationId);
-    if (!e.private) await runner.run('message.created', e, e.actor);
-  });
+  durable.on(
+    'message.posted',
+    L,
+    async (e) => {
+      await sla.sync(e.conversationId);
+      if (!e.private) await runner.run('message.created', e, e.actor);
+    },
+    {
+      // The bot's own words while it holds the conversation run no clock (SLA clocks start at
+      // handover) and are not rule events: rules judge what customers and people write.
+      wants: (e) => !(e.senderType === 'bot' && e.conversationStatus === 'bot'),
+    },
+  );
   durable.on('conversation.created', L, async (e) => {
     await sla.sync(e.conversationId);
     await runner.run('conversation.created', e);

@@ -132,7 +132,12 @@ export class MessageRepository {
   }
 
   /** Messages with their senders' names and attachments, in the order given. */
-  async dtos(rows: MessageRow[], db: Executor = this.db): Promise<MessageDto[]> {
+  /** `files`: the caller has read these messages' attachments already (one query fewer). */
+  async dtos(
+    rows: MessageRow[],
+    db: Executor = this.db,
+    opts: { files?: AttachmentRow[] } = {},
+  ): Promise<MessageDto[]> {
     if (!rows.length) return [];
     const userIds = [
       ...new Set(rows.filter((r) => r.senderType === 'user' && r.senderId).map((r) => r.senderId!)),
@@ -155,15 +160,17 @@ export class MessageRepository {
             .from(contacts)
             .where(inArray(contacts.id, contactIds))
         : Promise.resolve([] as Ref[]),
-      db
-        .select()
-        .from(attachments)
-        .where(
-          inArray(
-            attachments.messageId,
-            rows.map((r) => r.id),
-          ),
-        ),
+      opts.files
+        ? Promise.resolve(opts.files)
+        : db
+            .select()
+            .from(attachments)
+            .where(
+              inArray(
+                attachments.messageId,
+                rows.map((r) => r.id),
+              ),
+            ),
     ]);
     const names = new Map<string, Ref>([...userRefs, ...contactRefs].map((r) => [r.id, r]));
     const filesBy = new Map<string, AttachmentRow[]>();
@@ -176,7 +183,11 @@ export class MessageRepository {
     );
   }
 
-  async dto(row: MessageRow, db: Executor = this.db): Promise<MessageDto> {
-    return (await this.dtos([row], db))[0]!;
+  async dto(
+    row: MessageRow,
+    db: Executor = this.db,
+    opts: { files?: AttachmentRow[] } = {},
+  ): Promise<MessageDto> {
+    return (await this.dtos([row], db, opts))[0]!;
   }
 }

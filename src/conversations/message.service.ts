@@ -131,7 +131,8 @@ export class MessageService {
         updatedAt: now,
       })
       .where(eq(conversations.id, conversation.id));
-    const dto = await this.messages.dto(message, tx);
+    // Without uploads the message has no attachments: nothing to read back.
+    const dto = await this.messages.dto(message, tx, fileIds.length ? {} : { files: [] });
     const updated = (await this.conversations.dto(conversation.id, tx))!;
     emit('message.created', {
       conversationId: conversation.id,
@@ -145,6 +146,7 @@ export class MessageService {
       inboxId: conversation.inboxId,
       senderType: input.sender.type,
       private: isPrivate,
+      conversationStatus: updated.status,
       actor:
         input.actor ??
         (input.sender.type === 'user'

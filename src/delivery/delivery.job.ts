@@ -8,6 +8,7 @@ import {
   conversations,
   messages,
   users,
+  type AttachmentRow,
   type IdentityKind,
   type MessageRow,
 } from '../db/schema';
@@ -28,7 +29,8 @@ const UNREACHABLE: Record<string, string> = {
   undeliverable: 'this address cannot receive messages (it bounced)',
 };
 
-type Prepared = { outbound: OutboundMessage } | { problem: string } | { done: true };
+type Prepared =
+  { outbound: OutboundMessage; files: AttachmentRow[] } | { problem: string } | { done: true };
 
 /**
  * The `delivery` job: sends one queued message through its inbox's channel, outside any
@@ -67,7 +69,7 @@ export class DeliveryJob {
     }
     if ('done' in prepared) return;
     if ('problem' in prepared) return this.fail(ctx, messageId, prepared.problem, false);
-    const { outbound } = prepared;
+    const { outbound, files } = prepared;
     let result;
     try {
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(this.opts.sendTimeoutMs)]);
@@ -99,7 +101,7 @@ export class DeliveryJob {
         failureReason: null,
         ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
       });
-      if (row) emit('message.updated', await this.updated(row, tx));
+      if (row) emit('message.updated', await this.updated(row, tx, files));
     });
   }
 
@@ -128,11 +130,15 @@ export class DeliveryJob {
     });
   }
 
-  private async updated(row: MessageRow, tx: Executor): Promise<EventMap['message.updated']> {
+  private async updated(
+    row: MessageRow,
+    tx: Executor,
+    files?: AttachmentRow[],
+  ): Promise<EventMap['message.updated']> {
     return {
       conversationId: row.conversationId,
       inboxId: row.inboxId,
-      message: await this.messages.dto(row, tx),
+      message: await this.messages.dto(row, tx, files ? { files } : {}),
     };
   }
 
@@ -190,6 +196,7 @@ export class DeliveryJob {
         senderName: author?.name ?? null,
         createdAt: row.m.createdAt,
       },
+      files,
     };
   }
 

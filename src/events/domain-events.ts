@@ -3,7 +3,7 @@
  * and handed to listeners (rules, SLA, bot, outgoing webhooks) by the job worker, once per
  * listener, across instances. Socket payloads are a different, typed map (src/realtime).
  */
-import type { SlaTarget } from '../db/schema';
+import type { ConversationStatus, SlaTarget } from '../db/schema';
 
 export type Change = { from: unknown; to: unknown };
 
@@ -27,6 +27,8 @@ export interface DomainEventMap {
     senderType: 'user' | 'bot' | 'system';
     private: boolean;
     actor: Actor;
+    /** The conversation's status when the message was posted (e.g. `bot`: the bot is talking). */
+    conversationStatus?: ConversationStatus;
   };
   'conversation.created': { conversationId: string; contactId: string; inboxId: string };
   'conversation.updated': {

@@ -18,6 +18,11 @@ interface Registered {
    * time, so it must answer from memory.
    */
   active: () => boolean;
+  /**
+   * Whether this event is one for the listener, from the event alone (read at publish time; the
+   * ingest function writes its own jobs and does not ask).
+   */
+  wants: (data: never) => boolean;
 }
 
 export const EVENT_JOB = 'event';
@@ -37,12 +42,16 @@ export class DurableEvents {
     event: K,
     name: string,
     run: Listener<K>,
-    opts: { active?: () => boolean } = {},
+    opts: { active?: () => boolean; wants?: (data: DomainEventMap[K]) => boolean } = {},
   ): void {
     let named = this.byEvent.get(event);
     if (!named) this.byEvent.set(event, (named = new Map()));
     if (named.has(name)) throw new Error(`listener ${name} of ${event} is registered twice`);
-    named.set(name, { run: run as AnyListener, active: opts.active ?? (() => true) });
+    named.set(name, {
+      run: run as AnyListener,
+      active: opts.active ?? (() => true),
+      wants: (opts.wants ?? (() => true)) as (data: never) => boolean,
+    });
   }
 
   /** The listeners that want this event now. */
@@ -70,10 +79,14 @@ export class DurableEvents {
     event: K,
     data: DomainEventMap[K],
   ): Promise<number> {
-    const names = this.listenersOf(event);
-    for (const listener of names)
+    const named = this.byEvent.get(event);
+    let written = 0;
+    for (const listener of this.listenersOf(event)) {
+      if (!named!.get(listener)!.wants(data as never)) continue;
       await this.queue.enqueue(tx, { kind: EVENT_JOB, payload: { listener, event, data } });
-    return names.length;
+      written++;
+    }
+    return written;
   }
 
   /** The job handler that runs one listener for one event. */

@@ -1,11 +1,10 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { rowFromJson } from '../db/json-row';
 import { queryRows } from '../db/rows';
 import type { Db } from '../db/client';
 import {
   complaints,
-  contacts,
   conversations,
-  messages,
   type ComplaintRow,
   type ConversationRow,
   type SlaTarget,
@@ -35,40 +34,46 @@ const REPEAT_DAYS = 7;
  * about it), the message, the SLA target, the rating. A handful of indexed reads.
  */
 export async function loadFacts(db: Db, refs: EventRefs, now: Date): Promise<LoadedFacts | null> {
-  const [conv] = await db
-    .select()
-    .from(conversations)
-    .where(eq(conversations.id, refs.conversationId));
-  if (!conv) return null;
-  const [[contact], [own], message] = await Promise.all([
-    db
-      .select({
-        tier: contacts.tier,
-        lifetimeValue: contacts.lifetimeValue,
-        language: contacts.language,
-      })
-      .from(contacts)
-      .where(eq(contacts.id, conv.contactId)),
-    db.select().from(complaints).where(eq(complaints.conversationId, conv.id)),
-    refs.messageId
-      ? db
-          .select({
-            text: messages.text,
-            direction: messages.direction,
-            meta: messages.meta,
-            createdAt: messages.createdAt,
-          })
-          .from(messages)
-          .where(eq(messages.id, refs.messageId))
-          .then((rows) => rows[0])
-      : Promise.resolve(undefined),
-  ]);
   const since = new Date(now.getTime() - REPEAT_DAYS * 86_400_000);
-  const recent = await db
-    .select()
-    .from(complaints)
-    .where(and(eq(complaints.contactId, conv.contactId), gte(complaints.createdAt, since)))
-    .orderBy(desc(complaints.createdAt));
+  // One round trip: every job of the ladder starts here, so its reads travel together.
+  const [row] = await queryRows<{
+    conv: Record<string, unknown>;
+    contact: {
+      tier: string | null;
+      lifetime_value: string | number | null;
+      language: string | null;
+    } | null;
+    own: Record<string, unknown> | null;
+    message: {
+      text: string;
+      direction: 'in' | 'out';
+      meta: Record<string, unknown>;
+      created_at: string;
+    } | null;
+    recent: Record<string, unknown>[];
+  }>(
+    db,
+    sql`select to_jsonb(c) as conv,
+          (select jsonb_build_object('tier', ct.tier, 'lifetime_value', ct.lifetime_value,
+                                     'language', ct.language)
+             from contacts ct where ct.id = c.contact_id) as contact,
+          (select to_jsonb(k) from complaints k where k.conversation_id = c.id limit 1) as own,
+          (select jsonb_build_object('text', m.text, 'direction', m.direction, 'meta', m.meta,
+                                     'created_at', m.created_at)
+             from messages m where m.id = ${refs.messageId ?? null}::uuid) as message,
+          coalesce((select jsonb_agg(to_jsonb(k) order by k.created_at desc) from complaints k
+                     where k.contact_id = c.contact_id
+                       and k.created_at >= ${since.toISOString()}::timestamptz), '[]'::jsonb) as recent
+        from conversations c where c.id = ${refs.conversationId}::uuid`,
+  );
+  if (!row) return null;
+  const conv = rowFromJson(conversations, row.conv);
+  const contact = row.contact;
+  const own = row.own ? rowFromJson(complaints, row.own) : undefined;
+  const message = row.message
+    ? { ...row.message, createdAt: new Date(row.message.created_at) }
+    : undefined;
+  const recent = row.recent.map((k) => rowFromJson(complaints, k));
   const openElsewhere = recent.find(
     (k) => k.conversationId !== conv.id && (k.status === 'open' || k.status === 'reopened'),
   );
@@ -98,9 +103,9 @@ export async function loadFacts(db: Db, refs: EventRefs, now: Date): Promise<Loa
     'conversation.assigned': conv.assigneeId !== null,
     'contact.tier': contact?.tier ?? null,
     'contact.lifetimeValue':
-      contact?.lifetimeValue === null || contact?.lifetimeValue === undefined
+      contact?.lifetime_value === null || contact?.lifetime_value === undefined
         ? null
-        : Number(contact.lifetimeValue),
+        : Number(contact.lifetime_value),
     'contact.language': contact?.language ?? null,
     'contact.complaintConversations7d': new Set(recent.map((k) => k.conversationId)).size,
     'complaint.exists': complaint !== null,

@@ -90,15 +90,21 @@ export class SlaService {
   }
 
   /** Brings a conversation's clocks, due times and timers in line with its state. */
-  async sync(conversationId: string): Promise<void> {
+  /** `shown`: the conversation's SLA columns when the caller has just read them. */
+  async sync(
+    conversationId: string,
+    shown?: { slaState: string | null; slaPolicyId: string | null },
+  ): Promise<void> {
     const policies = await this.enabledPolicies();
     if (!policies.length) {
       // No policy at all: only a conversation that still shows an SLA has anything to undo.
-      const [c] = await this.db
-        .select({ state: conversations.slaState, policy: conversations.slaPolicyId })
-        .from(conversations)
-        .where(eq(conversations.id, conversationId));
-      if (!c || (c.state === null && c.policy === null)) return;
+      const [c] = shown
+        ? [shown]
+        : await this.db
+            .select({ slaState: conversations.slaState, slaPolicyId: conversations.slaPolicyId })
+            .from(conversations)
+            .where(eq(conversations.id, conversationId));
+      if (!c || (c.slaState === null && c.slaPolicyId === null)) return;
     }
     await this.uow.run(async (tx, emit) => {
       const conv = await this.conversations.lock(tx, conversationId);

@@ -112,7 +112,11 @@ describe.skipIf(!hasChromium)('the bot in the widget and in Settings', () => {
     await page.getByRole('button', { name: en.menuComplaint }).click();
     await transcript.getByText(en.askCategory).waitFor();
     expect(await page.getByTestId('bot-kb-entry').count()).toBe(1);
+    await page.getByTestId('bot-categories').getByText('Delivery').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-bot.png') });
+    // The categories the intake offers are shown, with the way to their editor.
+    await page.getByRole('link', { name: 'Edit the categories' }).click();
+    await page.getByTestId('category-key').waitFor();
     await context.close();
   });
 });

@@ -9,6 +9,7 @@ import {
   sleep,
   startTestServer,
   waitFor,
+  webchatInboxId,
   type Recorder,
   type TestServer,
 } from '../helpers/server';
@@ -71,6 +72,44 @@ describe.runIf(process.env.DATABASE_URL)('two instances behind a load balancer',
     expect(
       visitor.of<{ id: string }>('message').filter((m) => m.id === reply.body.id),
     ).toHaveLength(1);
+  });
+
+  it('never leaves a customer waiting on a bot that another instance just switched on', async () => {
+    const admin = await login(a.url);
+    const inbox = await webchatInboxId(admin);
+    expect(
+      (await admin.send('PATCH', `/api/v1/inboxes/${inbox}`, { botEnabled: true })).status,
+    ).toBe(200);
+    // At once, on the other instance: each conversation is the bot's (and the bot answers) or
+    // people's (open), never the bot's without a turn.
+    const visitors = await Promise.all([0, 1, 2].map(() => connectVisitor(b.url)));
+    sockets.push(...visitors.map((v) => v.visitor));
+    for (const { visitor } of visitors) {
+      const ack = await visitorSays(visitor, 'hello');
+      const conv = await admin.get<{ status: string }>(
+        `/api/v1/conversations/${ack.conversationId}`,
+      );
+      if (conv.body.status === 'bot')
+        await visitor.wait('message', (m: { direction: string }) => m.direction === 'out');
+      else expect(conv.body.status).toBe('open');
+    }
+    // Once B has the change, its new conversations are the bot's, and answered.
+    const answered = await waitFor(
+      async () => {
+        const { visitor } = await connectVisitor(b.url);
+        sockets.push(visitor);
+        const ack = await visitorSays(visitor, 'hello again');
+        const conv = await admin.get<{ status: string }>(
+          `/api/v1/conversations/${ack.conversationId}`,
+        );
+        if (conv.body.status !== 'bot') return false;
+        await visitor.wait('message', (m: { direction: string }) => m.direction === 'out');
+        return true;
+      },
+      (ok) => ok,
+    );
+    expect(answered).toBe(true);
+    await admin.send('PATCH', `/api/v1/inboxes/${inbox}`, { botEnabled: false });
   });
 });
 

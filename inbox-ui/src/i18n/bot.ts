@@ -15,6 +15,10 @@ export const botEn = {
   'bot.texts': 'What the bot says',
   'bot.textsHint': 'Leave a text empty to use the shipped one. {name}-style words are filled in.',
   'bot.changed': 'changed',
+  'bot.categories': 'Complaint categories',
+  'bot.categoriesHint':
+    'When a customer makes a complaint, the bot offers the active complaint categories, named in the customer’s language.',
+  'bot.editCategories': 'Edit the categories',
   'bot.try': 'Try the bot',
   'bot.tryHint':
     'Talk to the bot as a customer would. Nothing is sent or stored: a complaint gets the reference PREVIEW.',
@@ -41,6 +45,10 @@ export const botFa: Record<BotKey, Entry> = {
   'bot.texts': 'گفته‌های ربات',
   'bot.textsHint': 'متنی را خالی بگذارید تا متن پیش‌فرض به کار رود. واژه‌های {name} پر می‌شوند.',
   'bot.changed': 'تغییر یافته',
+  'bot.categories': 'دسته‌های شکایت',
+  'bot.categoriesHint':
+    'وقتی مشتری شکایتی ثبت می‌کند، ربات دسته‌های فعال شکایت را به زبان خود مشتری پیشنهاد می‌دهد.',
+  'bot.editCategories': 'ویرایش دسته‌ها',
   'bot.try': 'آزمودن ربات',
   'bot.tryHint':
     'مثل یک مشتری با ربات گفتگو کنید. چیزی فرستاده یا ذخیره نمی‌شود: شکایت شماره پیگیری PREVIEW می‌گیرد.',
@@ -66,6 +74,10 @@ export const botRu: Record<BotKey, Entry> = {
   'bot.textsHint':
     'Оставьте текст пустым, чтобы вернуть исходный. Слова вида {name} подставляются.',
   'bot.changed': 'изменён',
+  'bot.categories': 'Категории жалоб',
+  'bot.categoriesHint':
+    'Когда клиент оставляет жалобу, бот предлагает активные категории жалоб на языке клиента.',
+  'bot.editCategories': 'Изменить категории',
   'bot.try': 'Проверить бота',
   'bot.tryHint':
     'Поговорите с ботом как клиент. Ничего не отправляется и не сохраняется: жалоба получает номер PREVIEW.',

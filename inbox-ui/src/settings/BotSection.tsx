@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client';
+import { ladderApi } from '../api/ladder';
+import { formatRoute } from '../lib/router';
 import type { BotKbEntry, BotKbInput, BotTexts, BotTry, Locale } from '../api/types';
 import { Field } from '../components/Field';
 import { useI18n } from '../i18n/I18nContext';
@@ -22,8 +24,36 @@ export function BotSection({ run }: { run: Run }) {
     <>
       <TryBot />
       <KnowledgeBase entries={entries} run={change} />
+      <BotCategories />
       <BotTextsCard run={run} />
     </>
+  );
+}
+
+/** The complaint intake's first question offers these; they are edited in their own tab. */
+function BotCategories() {
+  const { t, locale } = useI18n();
+  const [names, setNames] = useState<string[] | null>(null);
+  useEffect(() => {
+    ladderApi
+      .categories(false)
+      .then((p) => setNames(p.items.map((c) => c.names[locale] || c.names.en || c.key)))
+      .catch(() => setNames([]));
+  }, [locale]);
+  return (
+    <Card title={t('bot.categories')}>
+      <p className="muted small">{t('bot.categoriesHint')}</p>
+      {names && (
+        <ul className="chips" data-testid="bot-categories">
+          {names.map((n) => (
+            <li key={n} className="chip">
+              <bdi dir="auto">{n}</bdi>
+            </li>
+          ))}
+        </ul>
+      )}
+      <a href={formatRoute({ screen: 'settings', tab: 'categories' })}>{t('bot.editCategories')}</a>
+    </Card>
   );
 }
 
