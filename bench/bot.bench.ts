@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     DELIVERY_POLL_MS: '200',
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
   });
-  const server = await startServer(config, createLogger('error'), { print: () => undefined });
+  const server = await startServer(config, createLogger(process.env.BENCH_LOG ?? 'error'), { print: () => undefined });
   try {
     const [row] = await queryRows<{ id: string }>(
       server.database.db,
@@ -206,7 +206,14 @@ async function drained(server: RunningServer): Promise<void> {
       sql`select count(*)::int as n from jobs where state = 'pending' and run_at <= now() + interval '1 second'`,
     );
     if (!row?.n) return;
-    await new Promise((r) => setTimeout(r, 20));
+    if (process.env.BENCH_DEBUG)
+      console.log(
+        await queryRows(
+          server.database.db,
+          sql`select kind, payload->>'listener' as l, attempts, run_at, locked_until, last_error from jobs where state = 'pending' and run_at <= now() + interval '1 second' limit 5`,
+        ),
+      );
+    await new Promise((r) => setTimeout(r, process.env.BENCH_DEBUG ? 2000 : 20));
   }
 }
 
