@@ -1,10 +1,13 @@
--- 0015 (reports): the summary report's message volume served by a rollup of public messages per
+-- 0015 (reports): complaints by creation time and contacts by tier indexed for the summary
+-- report, whose message volume is served by a rollup of public messages per
 -- inbox and 15-minute slot (every time zone in use is a whole number of quarter hours from UTC,
 -- so a slot lies in one local hour anywhere). Statement triggers keep it exact: an insert or
 -- delete adds or subtracts its own rows' counts with an upsert (a row lock, so concurrent ingest
 -- never loses a count), a row trigger moves a message whose time, inbox, direction or privacy
 -- changes. Creating the triggers locks out writers until this migration commits, so the backfill
 -- below sees every message and every later one is counted by the triggers.
+CREATE INDEX IF NOT EXISTS "complaints_created_idx" ON "complaints" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "contacts_tier_idx" ON "contacts" USING btree ("tier") WHERE "merged_into_id" IS NULL AND "lifetime_value" IS NOT NULL;--> statement-breakpoint
 CREATE TABLE IF NOT EXISTS "message_volume" (
   "bucket" timestamp with time zone NOT NULL,
   "inbox_id" uuid NOT NULL REFERENCES "inboxes"("id") ON DELETE CASCADE,
