@@ -68,15 +68,17 @@ export default function Reports({ me, onOpenMenu }: Props) {
   const { lists, reload } = useReferenceData(LISTS);
 
   useEffect(() => void reload(), [reload]);
+  // Persian readers count days in the Persian calendar; a change of language brings its calendar.
+  useEffect(() => setCalendar(locale === 'fa' ? 'persian' : 'gregorian'), [locale]);
 
   useEffect(() => {
     const abort = new AbortController();
     setLoad((prev) => ({ status: 'loading', report: prev.report }));
-    const window = rangeToWindow(range);
+    const span = rangeToWindow(range);
     reportsApi
       .summary(
         {
-          ...window,
+          ...span,
           timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
           teamId: teamId || undefined,
           inboxId: inboxId || undefined,

@@ -34,6 +34,9 @@ describe('CSV export', () => {
 
   it('writes numbers as numbers (a negative one is not a formula) and empty cells as nothing', () => {
     expect(csvCell(-12.5)).toBe('-12.5');
+    expect(csvCell('-12.50')).toBe('-12.50');
+    expect(csvCell('-12.50+A1')).toBe("'-12.50+A1");
+    expect(csvCell('-1e3')).toBe("'-1e3");
     expect(csvCell(0)).toBe('0');
     expect(csvCell(Number.NaN)).toBe('');
     expect(csvCell(null)).toBe('');
