@@ -473,6 +473,7 @@ export async function startServer(
       await worker.stop();
       await anonymousCleanup.stop();
       await ladder.stop();
+      await crm.stop();
       const forced = setTimeout(() => http.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(forced);

@@ -14,6 +14,7 @@ import { CLV_REFIT_JOB, ClvService } from '../crm/clv.service';
 import { MergeService } from '../crm/merge.service';
 import { ReportService } from '../crm/report.service';
 import { ChurnService } from '../crm/churn.service';
+import { MessageVolumeFolder } from '../crm/volume-folder';
 import { crmRoutes } from '../api/crm.controller';
 
 /** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
@@ -34,6 +35,7 @@ export function crmModule(d: {
   const merges = new MergeService(d.uow, d.contactRepo, d.access, d.clock);
   const reports = new ReportService(d.db, d.access);
   const churn = new ChurnService(d.db, d.access);
+  const volume = new MessageVolumeFolder(d.db, d.logger);
   d.worker.register(CLV_REFIT_JOB, clv.nightlyHandler());
   const routes: Router[] = [
     crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
@@ -43,10 +45,15 @@ export function crmModule(d: {
     clv,
     merges,
     reports,
+    volume,
     routes,
     /** Before the worker starts: the nightly refit is scheduled (once, whatever the instances). */
     async start(): Promise<void> {
       await clv.schedule();
+      volume.start();
+    },
+    async stop(): Promise<void> {
+      await volume.stop();
     },
   };
 }

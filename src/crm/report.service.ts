@@ -4,6 +4,7 @@ import { queryRows } from '../db/rows';
 import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import { ALWAYS, businessSecondsBetween, type Calendar } from '../business-hours/calendar';
+import { messageVolume } from './report-volume';
 
 export interface ReportFilter {
   from: Date;
@@ -113,118 +114,97 @@ export class ReportService {
     if (f.assigneeId) conds.push(sql`cv.assignee_id = ${f.assigneeId}::uuid`);
     const where = sql.join(conds, sql` and `);
     // Messages are counted by their own time, in conversations the filter keeps (any age).
-    const msgConds: SQL[] = [
-      sql`m.created_at >= ${f.from.toISOString()}::timestamptz`,
-      sql`m.created_at < ${f.to.toISOString()}::timestamptz`,
-      sql`not m.private`,
-    ];
-    const convOnly = conds.slice(2);
-    // Inbox conditions read the message's own inbox_id; team and assignee need its conversation.
-    const inboxConds: SQL[] = [];
-    if (scope !== 'all')
-      inboxConds.push(
-        scope.length
-          ? sql`m.inbox_id in (${sql.join(
-              scope.map((id) => sql`${id}::uuid`),
-              sql`, `,
-            )})`
-          : sql`false`,
-      );
-    if (f.inboxId) inboxConds.push(sql`m.inbox_id = ${f.inboxId}::uuid`);
+    const inboxIds =
+      scope === 'all'
+        ? f.inboxId
+          ? [f.inboxId]
+          : null
+        : f.inboxId
+          ? scope.filter((id) => id === f.inboxId)
+          : scope;
     const personConds: SQL[] = [];
     if (f.teamId) personConds.push(sql`cv.team_id = ${f.teamId}::uuid`);
     if (f.assigneeId) personConds.push(sql`cv.assignee_id = ${f.assigneeId}::uuid`);
-    const msgWhere = sql.join(
-      [
-        ...msgConds,
-        ...inboxConds,
-        ...(personConds.length
-          ? [
-              sql`exists (select 1 from conversations cv where cv.id = m.conversation_id and ${sql.join(personConds, sql` and `)})`,
-            ]
-          : []),
-      ],
-      sql` and `,
-    );
+    const convOnly = conds.slice(2);
 
-    const [
-      channels,
-      messageCells,
-      times,
-      sla,
-      levels,
-      categories,
-      csat,
-      segments,
-      tiers,
-      forecast,
-    ] = await Promise.all([
-      queryRows<{ channel: string; n: number }>(
-        this.db,
-        sql`select cv.channel::text as channel, count(*)::int as n from conversations cv where ${where} group by 1 order by 1`,
-      ),
-      // One pass over the window's messages: per inbox (its channel comes from the small inboxes
-      // table), hour and direction, rolled up below.
-      queryRows<{ channel: string; hour: number; inn: number; out: number }>(
-        this.db,
-        sql`select i.channel::text as channel, x.hour, x.inn, x.out
-              from (select m.inbox_id, extract(hour from m.created_at at time zone ${f.timeZone})::int as hour,
-                           count(*) filter (where m.direction = 'in')::int as inn,
-                           count(*) filter (where m.direction = 'out')::int as out
-                      from messages m where ${msgWhere} group by 1, 2) x
-              join inboxes i on i.id = x.inbox_id`,
-      ),
-      calendar === ALWAYS
-        ? Promise.resolve(null)
-        : queryRows<{
-            created_at: string | Date;
-            first_reply_at: string | Date | null;
-            resolved_at: string | Date | null;
-          }>(
-            this.db,
-            sql`select cv.created_at, cv.first_reply_at,
+    const [cells, messageCells, times, wallClock, levels, categories, segments, tiers, forecast] =
+      await Promise.all([
+        // One pass over the window's conversations: per channel and score, with the SLA counts.
+        queryRows<{
+          channel: string;
+          score: number | null;
+          n: number;
+          with_policy: number;
+          breached: number;
+        }>(
+          this.db,
+          sql`select cv.channel::text as channel, cv.csat as score, count(*)::int as n,
+                   count(*) filter (where cv.sla_policy_id is not null)::int as with_policy,
+                   count(*) filter (where cv.sla_policy_id is not null and cv.sla_state = 'breached')::int as breached
+              from conversations cv where ${where} group by 1, 2`,
+        ),
+        messageVolume(this.db, f, inboxIds, personConds),
+        calendar === ALWAYS
+          ? Promise.resolve(null)
+          : queryRows<{
+              created_at: string | Date;
+              first_reply_at: string | Date | null;
+              resolved_at: string | Date | null;
+            }>(
+              this.db,
+              sql`select cv.created_at, cv.first_reply_at,
                        case when cv.status = 'resolved' then cv.resolved_at end as resolved_at
                   from conversations cv
                  where ${where} and (cv.first_reply_at is not null or (cv.status = 'resolved' and cv.resolved_at is not null))`,
-          ),
-      queryRows<{ with_policy: number; breached: number }>(
-        this.db,
-        sql`select count(*) filter (where cv.sla_policy_id is not null)::int as with_policy,
-                     count(*) filter (where cv.sla_policy_id is not null and cv.sla_state = 'breached')::int as breached
-                from conversations cv where ${where}`,
-      ),
-      queryRows<{ level: number; total: number; resolved: number }>(
-        this.db,
-        sql`select c.level, count(*)::int as total, count(*) filter (where c.status = 'resolved')::int as resolved
+            ),
+        // Always open: wall-clock seconds, and percentile_cont does it in the database (one sort
+        // per measure gives both fractions).
+        calendar === ALWAYS
+          ? queryRows<{
+              fr_n: number;
+              fr_med: number | null;
+              fr_p90: number | null;
+              rs_n: number;
+              rs_med: number | null;
+              rs_p90: number | null;
+            }>(
+              this.db,
+              sql`select fr_n, fr[1] as fr_med, fr[2] as fr_p90, rs_n, rs[1] as rs_med, rs[2] as rs_p90
+                  from (select count(cv.first_reply_at)::int as fr_n,
+                               percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from cv.first_reply_at - cv.created_at))::float8[] as fr,
+                               count(cv.resolved_at) filter (where cv.status = 'resolved')::int as rs_n,
+                               percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from cv.resolved_at - cv.created_at)) filter (where cv.status = 'resolved')::float8[] as rs
+                          from conversations cv where ${where}) x`,
+            )
+          : Promise.resolve(null),
+        queryRows<{ level: number; total: number; resolved: number }>(
+          this.db,
+          sql`select c.level, count(*)::int as total, count(*) filter (where c.status = 'resolved')::int as resolved
                 from complaints c join conversations cv on cv.id = c.conversation_id
                where ${sql.join([sql`c.created_at >= ${f.from.toISOString()}::timestamptz`, sql`c.created_at < ${f.to.toISOString()}::timestamptz`, ...convOnly], sql` and `)}
                group by 1 order by 1`,
-      ),
-      queryRows<{ category: string; n: number }>(
-        this.db,
-        sql`select coalesce(c.category, 'uncategorised') as category, count(*)::int as n
+        ),
+        queryRows<{ category: string; n: number }>(
+          this.db,
+          sql`select coalesce(c.category, 'uncategorised') as category, count(*)::int as n
                 from complaints c join conversations cv on cv.id = c.conversation_id
                where ${sql.join([sql`c.created_at >= ${f.from.toISOString()}::timestamptz`, sql`c.created_at < ${f.to.toISOString()}::timestamptz`, ...convOnly], sql` and `)}
                group by 1 order by 2 desc, 1 limit 10`,
-      ),
-      queryRows<{ score: number; n: number }>(
-        this.db,
-        sql`select cv.csat as score, count(*)::int as n from conversations cv where ${where} and cv.csat is not null group by 1 order by 1`,
-      ),
-      queryRows<{ segment: string; n: number; predicted: string; historic: string }>(
-        this.db,
-        sql`select v.segment, count(*)::int as n, sum(v.predicted_value)::text as predicted, sum(v.historic_value)::text as historic
+        ),
+        queryRows<{ segment: string; n: number; predicted: string; historic: string }>(
+          this.db,
+          sql`select v.segment, count(*)::int as n, sum(v.predicted_value)::text as predicted, sum(v.historic_value)::text as historic
                 from contact_values v group by 1 order by 1`,
-      ),
-      queryRows<{ tier: string; n: number }>(
-        this.db,
-        sql`select coalesce(tier, 'none') as tier, count(*)::int as n from contacts where merged_into_id is null and lifetime_value is not null group by 1 order by 1`,
-      ),
-      queryRows<{ horizon: number | null; expected: number | null; predicted: string | null }>(
-        this.db,
-        sql`select max(horizon_days)::int as horizon, sum(expected_purchases)::float8 as expected, coalesce(sum(predicted_value), 0)::text as predicted from contact_values`,
-      ),
-    ]);
+        ),
+        queryRows<{ tier: string; n: number }>(
+          this.db,
+          sql`select coalesce(tier, 'none') as tier, count(*)::int as n from contacts where merged_into_id is null and lifetime_value is not null group by 1 order by 1`,
+        ),
+        queryRows<{ horizon: number | null; expected: number | null; predicted: string | null }>(
+          this.db,
+          sql`select max(horizon_days)::int as horizon, sum(expected_purchases)::float8 as expected, coalesce(sum(predicted_value), 0)::text as predicted from contact_values`,
+        ),
+      ]);
 
     const stats = (values: number[]): Percentiles => {
       values.sort((p, q) => p - q);
@@ -237,24 +217,7 @@ export class ReportService {
     let firstResponse: Percentiles;
     let resolution: Percentiles;
     if (times === null) {
-      // Always open: wall-clock seconds, and percentile_cont does it in the database.
-      const [t] = await queryRows<{
-        fr_n: number;
-        fr_med: number | null;
-        fr_p90: number | null;
-        rs_n: number;
-        rs_med: number | null;
-        rs_p90: number | null;
-      }>(
-        this.db,
-        sql`select count(cv.first_reply_at)::int as fr_n,
-                   percentile_cont(0.5) within group (order by extract(epoch from cv.first_reply_at - cv.created_at))::float8 as fr_med,
-                   percentile_cont(0.9) within group (order by extract(epoch from cv.first_reply_at - cv.created_at))::float8 as fr_p90,
-                   count(cv.resolved_at) filter (where cv.status = 'resolved')::int as rs_n,
-                   percentile_cont(0.5) within group (order by extract(epoch from cv.resolved_at - cv.created_at)) filter (where cv.status = 'resolved')::float8 as rs_med,
-                   percentile_cont(0.9) within group (order by extract(epoch from cv.resolved_at - cv.created_at)) filter (where cv.status = 'resolved')::float8 as rs_p90
-              from conversations cv where ${where}`,
-      );
+      const t = wallClock?.[0];
       firstResponse = { count: t?.fr_n ?? 0, median: t?.fr_med ?? null, p90: t?.fr_p90 ?? null };
       resolution = { count: t?.rs_n ?? 0, median: t?.rs_med ?? null, p90: t?.rs_p90 ?? null };
     } else {
@@ -279,9 +242,20 @@ export class ReportService {
       byMessages.set(cell.channel, sum);
       if (cell.inn) byHour.set(cell.hour, (byHour.get(cell.hour) ?? 0) + cell.inn);
     }
-    const allChannels = new Set([...channels.map((c) => c.channel), ...byMessages.keys()]);
+    const channels = new Map<string, number>();
+    const scores = new Map<number, number>();
+    const slaRow = { with_policy: 0, breached: 0 };
+    for (const c of cells) {
+      channels.set(c.channel, (channels.get(c.channel) ?? 0) + c.n);
+      if (c.score !== null) scores.set(c.score, (scores.get(c.score) ?? 0) + c.n);
+      slaRow.with_policy += c.with_policy;
+      slaRow.breached += c.breached;
+    }
+    const csat = [...scores.entries()]
+      .sort((p, q) => p[0] - q[0])
+      .map(([score, n]) => ({ score, n }));
+    const allChannels = new Set([...channels.keys(), ...byMessages.keys()]);
     const csatCount = csat.reduce((s, c) => s + c.n, 0);
-    const slaRow = sla[0] ?? { with_policy: 0, breached: 0 };
     const f0 = forecast[0];
     const expected = f0?.expected ?? 0;
     return {
@@ -289,10 +263,10 @@ export class ReportService {
       to: f.to.toISOString(),
       timeZone: f.timeZone,
       conversations: {
-        total: channels.reduce((s, c) => s + c.n, 0),
+        total: [...channels.values()].reduce((s, n) => s + n, 0),
         byChannel: [...allChannels].sort().map((channel) => ({
           channel,
-          conversations: channels.find((c) => c.channel === channel)?.n ?? 0,
+          conversations: channels.get(channel) ?? 0,
           messagesIn: byMessages.get(channel)?.inn ?? 0,
           messagesOut: byMessages.get(channel)?.out ?? 0,
         })),

@@ -9,6 +9,7 @@ import type { Route } from '../lib/router';
 import { Avatar } from './ConversationRow';
 import {
   IconBell,
+  IconChart,
   IconClose,
   IconFlame,
   IconKeyboard,
@@ -177,8 +178,16 @@ export function NavSidebar({
           </>
         ) : null}
 
-        {me.role === 'admin' ? (
-          <ul className="nav__list nav__list--bottom">
+        <ul className="nav__list nav__list--bottom">
+          <li>
+            <NavLink
+              href={formatRoute({ screen: 'reports' })}
+              current={route.screen === 'reports'}
+              icon={<IconChart />}
+              label={t('nav.reports')}
+            />
+          </li>
+          {me.role === 'admin' ? (
             <li>
               <NavLink
                 href={formatRoute({ screen: 'settings', tab: 'agents' })}
@@ -187,8 +196,8 @@ export function NavSidebar({
                 label={t('nav.settings')}
               />
             </li>
-          </ul>
-        ) : null}
+          ) : null}
+        </ul>
       </div>
 
       <div className="nav__footer">

@@ -24,6 +24,8 @@ import { useToasts } from './workspace/useToasts';
 
 // Settings are for admins and rarely opened: a separate chunk keeps the first screen small.
 const Settings = lazy(() => import('../settings/Settings'));
+// Reports carry the charting library: it is fetched only when the Reports page opens.
+const Reports = lazy(() => import('../reports/Reports'));
 
 /** What the menus and pickers of the inbox offer. */
 const INBOX_LISTS = { users: api.users, teams: api.teams, labels: api.labels, canned: api.canned };
@@ -161,7 +163,13 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
   const pane =
-    route.screen === 'settings' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
+    route.screen === 'settings' || route.screen === 'reports'
+      ? 'settings'
+      : activeId
+        ? 'thread'
+        : board
+          ? 'board'
+          : 'list';
 
   return (
     <div className={`app app--${pane}${navOpen ? ' app--nav-open' : ''}`}>
@@ -203,6 +211,12 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
               onTab={(tab) => navigate({ screen: 'settings', tab })}
               onOpenMenu={() => setNavOpen(true)}
             />
+          </Suspense>
+        </main>
+      ) : route.screen === 'reports' ? (
+        <main className="settings-pane reports-pane" id="main">
+          <Suspense fallback={<p className="muted pad">{t('app.loading')}</p>}>
+            <Reports me={me} onOpenMenu={() => setNavOpen(true)} />
           </Suspense>
         </main>
       ) : board ? (

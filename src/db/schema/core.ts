@@ -238,7 +238,13 @@ export const contacts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('contacts_name_idx').on(t.name)],
+  (t) => [
+    index('contacts_name_idx').on(t.name),
+    // 0015: the summary report's customers by tier.
+    index('contacts_tier_idx')
+      .on(t.tier)
+      .where(sql`${t.mergedIntoId} is null and ${t.lifetimeValue} is not null`),
+  ],
 );
 
 export const contactIdentities = pgTable(
@@ -477,6 +483,7 @@ export const complaints = pgTable(
     uniqueIndex('complaints_conversation_key').on(t.conversationId),
     uniqueIndex('complaints_reference_key').on(t.reference),
     index('complaints_level_status_idx').on(t.level, t.status),
+    index('complaints_created_idx').on(t.createdAt),
     check('complaints_level_range', sql`${t.level} between 1 and 4`),
   ],
 );
