@@ -56,6 +56,21 @@ async function main(): Promise<void> {
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
   });
   const server = await startServer(config, createLogger(process.env.BENCH_LOG ?? 'error'), { print: () => undefined });
+  if (process.env.BENCH_DEBUG && server.database.kind === 'pglite') {
+    // Which transaction holds the one connection when everything waits.
+    const client = (server.database.db as unknown as { $client: { transaction: (cb: unknown) => Promise<unknown> } }).$client;
+    const original = client.transaction.bind(client);
+    client.transaction = async (cb: unknown) => {
+      const stack = new Error('transaction').stack;
+      const t0 = performance.now();
+      const timer = setInterval(() => console.log(`transaction open ${((performance.now() - t0) / 1000).toFixed(0)} s`, stack), 3000);
+      try {
+        return await original(cb);
+      } finally {
+        clearInterval(timer);
+      }
+    };
+  }
   try {
     const [row] = await queryRows<{ id: string }>(
       server.database.db,
@@ -167,6 +182,9 @@ async function run(
     const cpu0 = process.cpuUsage();
     const replies0 = botReplies;
     let count = 0;
+    const progress = process.env.BENCH_DEBUG
+      ? setInterval(() => console.log(`${bot ? 'bot' : 'ingest'}: ${count} done`), 2000)
+      : undefined;
     await Promise.all(
       customers.map(async (c) => {
         // Customers start spread over one think time, not all in the same millisecond.
@@ -184,6 +202,7 @@ async function run(
     );
     // The phase's durable work (the ladder's listeners, deliveries, the bot's own turns) is part
     // of its cost: wait until nothing due is left, inside the window, so the next phase starts clean.
+    clearInterval(progress);
     await drained(server);
     const used = process.cpuUsage(cpu0);
     return {
