@@ -289,6 +289,8 @@ export async function startServer(
     hours: ladder.hours,
     jobs,
     worker,
+    events,
+    conversationRepo,
   });
   const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);

@@ -5,9 +5,10 @@ import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
 import { crmPaths } from './crm.controller';
+import { customerPaths } from './customers.controller';
 import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
-import { ref, refOrNull, type Json } from './openapi-kit';
+import { mergePaths, ref, refOrNull, type Json } from './openapi-kit';
 
 const refOrNullAddress = () => ({
   type: 'object',
@@ -319,15 +320,18 @@ export function openApiDocument(publicUrl: string): Json {
         },
       },
     },
-    paths: {
-      ...authPaths,
-      ...conversationPaths,
-      ...contactPaths,
-      ...adminPaths,
-      ...complaintPaths,
-      ...automationPaths,
-      ...crmPaths,
-      ...botPaths(publicUrl),
-    },
+    paths: mergePaths(
+      {
+        ...authPaths,
+        ...conversationPaths,
+        ...contactPaths,
+        ...adminPaths,
+        ...complaintPaths,
+        ...automationPaths,
+        ...crmPaths,
+        ...botPaths(publicUrl),
+      },
+      customerPaths,
+    ),
   };
 }

@@ -15,6 +15,11 @@ import { MergeService } from '../crm/merge.service';
 import { ReportService } from '../crm/report.service';
 import { ChurnService } from '../crm/churn.service';
 import { crmRoutes } from '../api/crm.controller';
+import type { EventService } from '../events/event.service';
+import type { ConversationRepository } from '../conversations/conversation.repository';
+import { MERGE_SUGGEST_JOB, MergeSuggestionService } from '../crm/merge-suggestion.service';
+import { OutreachService } from '../crm/outreach.service';
+import { customerRoutes } from '../api/customers.controller';
 
 /** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
 export function crmModule(d: {
@@ -27,6 +32,8 @@ export function crmModule(d: {
   hours: BusinessHoursService;
   jobs: JobQueue;
   worker: JobWorker;
+  events: EventService;
+  conversationRepo: ConversationRepository;
 }) {
   const settings = new CrmSettingsStore(d.db);
   const orders = new OrderService(d.db, d.uow, settings, d.access);
@@ -34,19 +41,37 @@ export function crmModule(d: {
   const merges = new MergeService(d.uow, d.contactRepo, d.access, d.clock);
   const reports = new ReportService(d.db, d.access);
   const churn = new ChurnService(d.db, d.access);
+  const suggestions = new MergeSuggestionService(
+    d.db,
+    d.uow,
+    d.contactRepo,
+    d.access,
+    merges,
+    d.jobs,
+    d.clock,
+    d.logger,
+  );
+  const outreach = new OutreachService(d.uow, d.access, d.conversationRepo);
   d.worker.register(CLV_REFIT_JOB, clv.nightlyHandler());
+  d.worker.register(MERGE_SUGGEST_JOB, suggestions.handler());
+  // A contact that changed (or a new one) is looked at again a few seconds later.
+  for (const name of ['contact.created', 'contact.updated'] as const)
+    d.events.on(name, () => suggestions.changed());
   const routes: Router[] = [
     crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
+    customerRoutes({ suggestions, outreach }),
   ];
   return {
     orders,
     clv,
     merges,
     reports,
+    suggestions,
     routes,
     /** Before the worker starts: the nightly refit is scheduled (once, whatever the instances). */
     async start(): Promise<void> {
       await clv.schedule();
+      await suggestions.schedule();
     },
   };
 }

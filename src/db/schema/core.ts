@@ -238,7 +238,12 @@ export const contacts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('contacts_name_idx').on(t.name)],
+  (t) => [
+    index('contacts_name_idx').on(t.name),
+    index('contacts_tier_idx')
+      .on(t.tier)
+      .where(sql`${t.tier} is not null`),
+  ],
 );
 
 export const contactIdentities = pgTable(

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  NAME_THRESHOLD,
+  emailKey,
+  jaroWinkler,
+  latinWords,
+  nameKey,
+  nameSimilarity,
+  phoneKey,
+  skeleton,
+} from './match-keys';
+
+describe('emailKey', () => {
+  it('folds case, +tags and Gmail dots', () => {
+    expect(emailKey('John.Smith+shop@GoogleMail.com')).toBe('johnsmith@gmail.com');
+    expect(emailKey(' JOHNSMITH@gmail.com ')).toBe('johnsmith@gmail.com');
+    expect(emailKey('a.b+news@yahoo.com')).toBe('a.b@yahoo.com');
+  });
+  it('keeps dots outside Gmail and refuses what is no address', () => {
+    expect(emailKey('a.b@example.org')).not.toBe(emailKey('ab@example.org'));
+    expect(emailKey('not an address')).toBeNull();
+    expect(emailKey('@example.org')).toBeNull();
+    expect(emailKey('x@localhost')).toBeNull();
+  });
+});
+
+describe('phoneKey', () => {
+  it('reads Persian and Arabic-Indic digits, 00 and a national 0 in the country', () => {
+    const e164 = '+989121234567';
+    expect(phoneKey('۰۹۱۲ ۱۲۳ ۴۵۶۷', 'IR')).toBe(e164);
+    expect(phoneKey('٠٩١٢١٢٣٤٥٦٧', 'IR')).toBe(e164);
+    expect(phoneKey('00989121234567')).toBe(e164);
+    expect(phoneKey('+98 (912) 123-4567')).toBe(e164);
+    expect(phoneKey('8 (916) 123-45-67', 'RU')).toBe('+79161234567');
+  });
+  it('is null for a national number without a country, and for text', () => {
+    expect(phoneKey('09121234567')).toBeNull();
+    expect(phoneKey('call me')).toBeNull();
+  });
+});
+
+describe('names across scripts', () => {
+  it('transliterates Persian as Persians say it and Cyrillic by any-ascii', () => {
+    expect(latinWords('محمد رضایی')).toEqual(['mhmd', 'rzayy']);
+    expect(latinWords('Сергей Иванов')).toEqual(['sergey', 'ivanov']);
+    expect(latinWords('Telegram 4821')).toEqual(['telegram']);
+  });
+  it('skeletons merge romanisations', () => {
+    expect(skeleton('mukhammad')).toBe(skeleton('mohammad'));
+    expect(skeleton('fatemeh')).toBe('ftm');
+    expect(skeleton('alexei')).toBe(skeleton('aleksey'));
+  });
+  it.each([
+    ['محمد رضایی', 'Mohammad Rezaei'],
+    ['Мухаммад Резаи', 'Mohammad Rezaei'],
+    ['فاطمه احمدی', 'Fatemeh Ahmadi'],
+    ['Фатима Ахмади', 'Fatemeh Ahmadi'],
+    ['حسین کریمی', 'Хосейн Карими'],
+    ['Сергей Иванов', 'Sergei Ivanov'],
+    ['Ivanov Sergey', 'Sergey Ivanov'],
+    ['Наталья Орлова', 'Natalya Orlova'],
+    ['John Smith', 'Jon Smyth'],
+  ])('%s ≈ %s', (a, b) => {
+    expect(nameSimilarity(a, b)).toBeGreaterThanOrEqual(NAME_THRESHOLD);
+  });
+  it.each([
+    ['Ivan Petrov', 'Ivan Sidorov'],
+    ['Ivan Petrov', 'Olga Petrova'],
+    ['Anna Smith', 'Anna Schmidt'],
+    ['حسین کریمی', 'Mohammad Rezaei'],
+  ])('%s is not %s', (a, b) => {
+    expect(nameSimilarity(a, b)).toBeLessThan(NAME_THRESHOLD);
+  });
+  it('does not match on one word or a default name', () => {
+    expect(nameKey('Ali')).toBeNull();
+    expect(nameKey('Telegram 12345')).toBeNull();
+    expect(nameSimilarity('Visitor AB12CD', 'Visitor AB12CE')).toBeNull();
+  });
+});
+
+describe('jaroWinkler', () => {
+  it('matches the textbook values', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.813, 3);
+    expect(jaroWinkler('abc', 'abc')).toBe(1);
+    expect(jaroWinkler('abc', '')).toBe(0);
+  });
+});

@@ -1,0 +1,202 @@
+import anyAscii from 'any-ascii';
+import type { CountryCode } from 'libphonenumber-js';
+import { normalizePhone } from '../../channels/twilio/phone';
+
+/**
+ * Keys that make two forms of one customer's e-mail, phone or name equal, and a name similarity
+ * that works across Latin, Cyrillic and Persian/Arabic script.
+ */
+
+const GMAIL = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * One e-mail address in all its forms: case, a `+tag` in the local part, and for Gmail the dots
+ * (Gmail ignores them) and googlemail.com. Null when it is no address.
+ */
+export function emailKey(raw: string): string | null {
+  const text = raw.trim().toLowerCase();
+  const at = text.lastIndexOf('@');
+  if (at <= 0 || at === text.length - 1 || /\s/.test(text)) return null;
+  let local = text.slice(0, at);
+  let domain = text.slice(at + 1);
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  if (GMAIL.has(domain)) {
+    domain = 'gmail.com';
+    local = local.replace(/\./g, '');
+  }
+  if (!local || !domain.includes('.')) return null;
+  return `${local}@${domain}`;
+}
+
+/**
+ * One phone number in all its forms: E.164 from what people type (spaces, `00`, Persian and
+ * Arabic-Indic digits) and a national number (leading 0) read in `country`.
+ */
+export function phoneKey(raw: string, country?: CountryCode): string | null {
+  return normalizePhone(raw, country) ?? null;
+}
+
+/**
+ * Persian and Arabic letters as Persian speakers say them (any-ascii follows Arabic, where ض is
+ * "d"; Iranians write Rezaei for رضایی). Short vowels are not written, so the keys compare
+ * consonants only. A final ه is the vowel e (فاطمه: Fatemeh).
+ */
+const PERSIAN: Record<string, string> = {
+  ا: 'a',
+  آ: 'a',
+  أ: 'a',
+  إ: 'e',
+  ء: '',
+  ئ: 'y',
+  ؤ: 'v',
+  ب: 'b',
+  پ: 'p',
+  ت: 't',
+  ث: 's',
+  ج: 'j',
+  چ: 'ch',
+  ح: 'h',
+  خ: 'kh',
+  د: 'd',
+  ذ: 'z',
+  ر: 'r',
+  ز: 'z',
+  ژ: 'zh',
+  س: 's',
+  ش: 'sh',
+  ص: 's',
+  ض: 'z',
+  ط: 't',
+  ظ: 'z',
+  ع: '',
+  غ: 'gh',
+  ف: 'f',
+  ق: 'gh',
+  ک: 'k',
+  ك: 'k',
+  گ: 'g',
+  ل: 'l',
+  م: 'm',
+  ن: 'n',
+  و: 'v',
+  ه: 'h',
+  ة: 'e',
+  ی: 'y',
+  ي: 'y',
+  ى: 'a',
+};
+
+function persianToLatin(word: string): string {
+  let out = '';
+  const chars = [...word];
+  chars.forEach((ch, i) => {
+    if (ch === 'ه' && i === chars.length - 1 && i > 0) out += 'e';
+    else out += PERSIAN[ch] ?? ch;
+  });
+  return out;
+}
+
+/** A name's words in lower-case Latin letters; words with digits (e.g. "Telegram 4821") drop. */
+export function latinWords(name: string): string[] {
+  const words = name
+    .normalize('NFKC')
+    // Zero-width (non-)joiners, Arabic diacritics (harakat) and the tatweel carry no letter.
+    .replace(/\u200c|\u200d|\u0640|[\u064b-\u065f]/g, '')
+    .split(/[\s,.;:()_\-/]+/u)
+    .filter((w) => w && !/[\d\u06f0-\u06f9\u0660-\u0669@]/.test(w));
+  return words
+    .map((w) =>
+      anyAscii(persianToLatin(w))
+        .toLowerCase()
+        .replace(/[^a-z]/g, ''),
+    )
+    .filter(Boolean);
+}
+
+/**
+ * The consonant skeleton of one Latin word: sounds spelled differently by each script's
+ * romanisation become one letter (kh/h, gh/q/g, w/v, c/k, x/ks, ph/f), a final h after a vowel
+ * (Fatemeh) drops, then the vowels (and y) drop and doubled letters collapse.
+ */
+export function skeleton(word: string): string {
+  let w = word.toLowerCase();
+  w = w.replace(/([aeiouy])h$/, '$1');
+  w = w
+    .replace(/kh/g, 'h')
+    .replace(/gh/g, 'g')
+    .replace(/q/g, 'g')
+    .replace(/ph/g, 'f')
+    .replace(/zh/g, 'j')
+    .replace(/dj/g, 'j')
+    .replace(/ck/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/c(?!h)/g, 'k')
+    .replace(/w/g, 'v');
+  w = w.replace(/[aeiouy]/g, '');
+  return w.replace(/(.)\1+/g, '$1');
+}
+
+export interface NameKey {
+  /** The words in Latin, sorted. */
+  words: string[];
+  /** Each word's skeleton, sorted, joined by a space: what names are compared by. */
+  key: string;
+}
+
+/** Null for a name that says too little to match on: fewer than two words, or too short. */
+export function nameKey(name: string): NameKey | null {
+  const words = latinWords(name);
+  const skeletons = words.map(skeleton).filter((s) => s.length > 0);
+  if (skeletons.length < 2) return null;
+  skeletons.sort();
+  const key = skeletons.join(' ');
+  if (key.replace(/ /g, '').length < 3) return null;
+  return { words: [...words].sort(), key };
+}
+
+/** Jaro-Winkler similarity, 0 (nothing alike) to 1 (equal). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  if (!a.length || !b.length) return 0;
+  const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aMatch = new Array<boolean>(a.length).fill(false);
+  const bMatch = new Array<boolean>(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const lo = Math.max(0, i - range);
+    const hi = Math.min(b.length - 1, i + range);
+    for (let j = lo; j <= hi; j++) {
+      if (bMatch[j] || a[i] !== b[j]) continue;
+      aMatch[i] = true;
+      bMatch[j] = true;
+      matches++;
+      break;
+    }
+  }
+  if (!matches) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!aMatch[i]) continue;
+    while (!bMatch[k]) k++;
+    if (a[i] !== b[k]) transpositions++;
+    k++;
+  }
+  const m = matches;
+  const jaro = (m / a.length + m / b.length + (m - transpositions / 2) / m) / 3;
+  let prefix = 0;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Names at least this similar (by their keys) are suggested. */
+export const NAME_THRESHOLD = 0.93;
+
+/** How alike two names are across scripts (0–1), or null when either says too little. */
+export function nameSimilarity(a: string, b: string): number | null {
+  const ka = nameKey(a);
+  const kb = nameKey(b);
+  if (!ka || !kb) return null;
+  return jaroWinkler(ka.key, kb.key);
+}
