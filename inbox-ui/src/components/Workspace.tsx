@@ -24,6 +24,7 @@ import { useToasts } from './workspace/useToasts';
 
 // Settings are for admins and rarely opened: a separate chunk keeps the first screen small.
 const Settings = lazy(() => import('../settings/Settings'));
+const Customers = lazy(() => import('./customers/Customers'));
 
 /** What the menus and pickers of the inbox offer. */
 const INBOX_LISTS = { users: api.users, teams: api.teams, labels: api.labels, canned: api.canned };
@@ -161,7 +162,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
   const pane =
-    route.screen === 'settings' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
+    route.screen !== 'inbox' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
 
   return (
     <div className={`app app--${pane}${navOpen ? ' app--nav-open' : ''}`}>
@@ -201,6 +202,17 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
               me={me}
               tab={route.tab}
               onTab={(tab) => navigate({ screen: 'settings', tab })}
+              onOpenMenu={() => setNavOpen(true)}
+            />
+          </Suspense>
+        </main>
+      ) : route.screen === 'customers' ? (
+        <main className="settings-pane" id="main">
+          <Suspense fallback={<p className="muted pad">{t('app.loading')}</p>}>
+            <Customers
+              me={me}
+              tab={route.tab}
+              onOpen={openConversation}
               onOpenMenu={() => setNavOpen(true)}
             />
           </Suspense>
