@@ -87,6 +87,8 @@ export interface RunningServer {
   /** Removes web visitors' contacts that never wrote (hourly; tests call `sweep`). */
   anonymousCleanup: AnonymousContactCleanup;
   bot: BotModule;
+  /** The analytical CRM (tests run the merge-suggestion pass directly). */
+  crm: ReturnType<typeof crmModule>;
   stop(): Promise<void>;
 }
 
@@ -501,6 +503,7 @@ export async function startServer(
     ladder,
     anonymousCleanup,
     bot,
+    crm,
     stop,
   };
 }

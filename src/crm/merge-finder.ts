@@ -14,6 +14,8 @@ const WEIGHT: Record<MergeReason['kind'], number> = {
 };
 /** A name shared by more contacts than this is too common to say anything alone. */
 const MAX_NAME_BLOCK = 300;
+/** A national number is also tried in this many of the install's most common countries. */
+const USUAL_COUNTRIES = 3;
 const ATTRIBUTE_PHONE = /phone|mobile|^tel$|تلفن|موبایل|телефон/i;
 const ATTRIBUTE_EMAIL = /e-?mail|ایمیل|почта/i;
 
@@ -154,7 +156,8 @@ export async function findPairs(db: Executor, only: string[] | null): Promise<Fo
          where c.merged_into_id is null
            and (kv.key ~* ${ATTRIBUTE_PHONE.source} or kv.key ~* ${ATTRIBUTE_EMAIL.source})`,
   );
-  // The install's usual country reads national numbers nobody else places.
+  // A national number (leading 0) is read in the contact's own country, their SMS inbox's, or
+  // the install's usual ones (the most common among stored numbers).
   const countries = new Map<CountryCode, number>();
   const own = new Map<string, CountryCode>();
   for (const v of values) {
@@ -164,14 +167,27 @@ export async function findPairs(db: Executor, only: string[] | null): Promise<Fo
     countries.set(c, (countries.get(c) ?? 0) + 1);
     own.set(v.contact_id, c);
   }
-  const usual = [...countries.entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+  const usual = [...countries.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, USUAL_COUNTRIES)
+    .map(([c]) => c);
   const phones: { contactId: string; key: string; value: string }[] = [];
   const mails: { contactId: string; key: string; value: string }[] = [];
   for (const v of values) {
     if (v.kind === 'phone') {
-      const country = own.get(v.contact_id) ?? countryOf(v.inbox_number) ?? usual;
-      const key = phoneKey(v.value, country);
-      if (key) phones.push({ contactId: v.contact_id, key, value: v.value });
+      const tries = new Set<CountryCode | undefined>([
+        own.get(v.contact_id),
+        countryOf(v.inbox_number),
+        ...usual,
+      ]);
+      const keys = new Set<string>();
+      for (const country of tries) {
+        const key = phoneKey(v.value, country);
+        if (key) keys.add(key);
+        // An international number reads the same in every country: one try is enough.
+        if (key && v.value.trim().startsWith('+')) break;
+      }
+      for (const key of keys) phones.push({ contactId: v.contact_id, key, value: v.value });
     } else {
       const key = emailKey(v.value);
       if (key) mails.push({ contactId: v.contact_id, key, value: v.value });
