@@ -43,7 +43,8 @@ describe('names across scripts', () => {
   it('transliterates Persian as Persians say it and Cyrillic by any-ascii', () => {
     expect(latinWords('محمد رضایی')).toEqual(['mhmd', 'rzayy']);
     expect(latinWords('Сергей Иванов')).toEqual(['sergey', 'ivanov']);
-    expect(latinWords('Telegram 4821')).toEqual(['telegram']);
+    expect(latinWords('Telegram 4821')).toEqual([]);
+    expect(latinWords('Anna 2nd Smith')).toEqual(['anna', 'smith']);
   });
   it('skeletons merge romanisations', () => {
     expect(skeleton('mukhammad')).toBe(skeleton('mohammad'));
@@ -75,6 +76,9 @@ describe('names across scripts', () => {
     expect(nameKey('Ali')).toBeNull();
     expect(nameKey('Telegram 12345')).toBeNull();
     expect(nameSimilarity('Visitor AB12CD', 'Visitor AB12CE')).toBeNull();
+    expect(nameSimilarity('Visitor ABCDEF', 'Visitor ABCDEG')).toBeNull();
+    expect(nameKey('c12@sim.example.com')).toBeNull();
+    expect(nameKey('Sara Ahmadi <sara@example.com>')?.key).toBe(nameKey('Sara Ahmadi')?.key);
   });
 });
 

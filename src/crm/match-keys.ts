@@ -97,9 +97,18 @@ function persianToLatin(word: string): string {
   return out;
 }
 
-/** A name's words in lower-case Latin letters; words with digits (e.g. "Telegram 4821") drop. */
+/** The names contacts get when the channel tells none: "Visitor 3F9A1C", "Telegram 4821". */
+const DEFAULT_NAME = /^(visitor|telegram|teams)\s+\S+$/i;
+
+/**
+ * A name's words in lower-case Latin letters; e-mail addresses (a contact named after its
+ * address), words with digits and made-up names drop.
+ */
 export function latinWords(name: string): string[] {
+  // A name made up for the customer (channels/identities.ts) says nothing about them.
+  if (DEFAULT_NAME.test(name.trim())) return [];
   const words = name
+    .replace(/\S+@\S+/g, ' ')
     .normalize('NFKC')
     // Zero-width (non-)joiners, Arabic diacritics (harakat) and the tatweel carry no letter.
     .replace(/\u200c|\u200d|\u0640|[\u064b-\u065f]/g, '')
