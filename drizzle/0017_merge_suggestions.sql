@@ -21,5 +21,7 @@ ALTER TABLE "merge_suggestions" ADD CONSTRAINT "merge_suggestions_decided_by_fk"
 CREATE UNIQUE INDEX "merge_suggestions_pair_key" ON "merge_suggestions" USING btree ("contact_a", "contact_b");--> statement-breakpoint
 CREATE INDEX "merge_suggestions_open_idx" ON "merge_suggestions" USING btree ("score") WHERE "status" = 'open';--> statement-breakpoint
 CREATE INDEX "merge_suggestions_contact_b_idx" ON "merge_suggestions" USING btree ("contact_b");--> statement-breakpoint
+-- Telegram contacts who shared their own phone: the few messages carrying a contact card.
+CREATE INDEX "messages_shared_contact_idx" ON "messages" USING btree ((("meta" -> 'contact') ->> 'phone')) WHERE "meta" ? 'contact';--> statement-breakpoint
 -- The inbox list filters by value tier (segment: contact_values_segment_idx).
 CREATE INDEX "contacts_tier_idx" ON "contacts" USING btree ("tier") WHERE "tier" IS NOT NULL;

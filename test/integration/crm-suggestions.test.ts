@@ -238,6 +238,43 @@ describe('merge suggestions', () => {
   });
 });
 
+describe('the merge-suggestion job and the API description', () => {
+  it('schedules the nightly pass, queues a pass after a contact changes, and describes the routes', async () => {
+    const nightly = await rows<{ run_at: string }>(
+      sql`select run_at from jobs where kind = 'crm.merge-suggestions' and key = 'nightly'`,
+    );
+    expect(nightly).toHaveLength(1);
+    expect(new Date(nightly[0]!.run_at).getUTCHours()).toBe(3);
+    await rows(sql`delete from jobs where kind = 'crm.merge-suggestions' and key = 'changed'`);
+    const someone = await contact('Changed Customer');
+    await admin.send('PATCH', `/api/v1/contacts/${someone.id}`, { name: 'Renamed Customer' });
+    await expect
+      .poll(async () =>
+        rows(
+          sql`select payload from jobs where kind = 'crm.merge-suggestions' and key = 'changed'`,
+        ),
+      )
+      .toEqual([{ payload: { mode: 'incremental' } }]);
+    const doc = await admin.get<{ paths: Record<string, Record<string, unknown>> }>(
+      '/api/v1/openapi.json',
+    );
+    for (const path of [
+      '/crm/merge-suggestions',
+      '/crm/merge-suggestions/refresh',
+      '/crm/merge-suggestions/{id}/accept',
+      '/crm/merge-suggestions/{id}/dismiss',
+    ])
+      expect(doc.body.paths).toHaveProperty([path]);
+    // Both operations on one path: the contact's conversations (GET) and starting one (POST).
+    expect(Object.keys(doc.body.paths['/contacts/{id}/conversations']!).sort()).toEqual([
+      'get',
+      'post',
+    ]);
+    const list = doc.body.paths['/conversations']!['get'] as { parameters: { name: string }[] };
+    expect(list.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['tier', 'segment']));
+  });
+});
+
 describe('conversation list by tier and segment', () => {
   it('filters by the contact’s tier and RFM segment and carries both on each row', async () => {
     const gold = await contact('Gold Customer');

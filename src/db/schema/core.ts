@@ -375,6 +375,10 @@ export const messages = pgTable(
     index('messages_external_id_idx')
       .on(t.inboxId, t.externalId)
       .where(sql`${t.externalId} is not null`),
+    // Contact cards (a Telegram customer sharing a phone): merge suggestions look them up.
+    index('messages_shared_contact_idx')
+      .using('btree', sql`((${t.meta} -> 'contact') ->> 'phone')`)
+      .where(sql`${t.meta} ? 'contact'`),
   ],
 );
 
