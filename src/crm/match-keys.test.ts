@@ -90,3 +90,76 @@ describe('jaroWinkler', () => {
     expect(jaroWinkler('abc', '')).toBe(0);
   });
 });
+
+// Common names as Iranians and Russians write them and as they are romanised.
+const NAMES: [string, string][] = [
+  ['Mohammad', 'محمد'],
+  ['Ali', 'علی'],
+  ['Reza', 'رضا'],
+  ['Hossein', 'حسین'],
+  ['Mehdi', 'مهدی'],
+  ['Hamid', 'حمید'],
+  ['Saeed', 'سعید'],
+  ['Amir', 'امیر'],
+  ['Fatemeh', 'فاطمه'],
+  ['Zahra', 'زهرا'],
+  ['Maryam', 'مریم'],
+  ['Sara', 'سارا'],
+  ['Narges', 'نرگس'],
+  ['Leila', 'لیلا'],
+  ['Parisa', 'پریسا'],
+  ['Javad', 'جواد'],
+  ['Vahid', 'وحید'],
+  ['Hooman', 'هومن'],
+  ['Kaveh', 'کاوه'],
+  ['Nima', 'نیما'],
+  ['Rezaei', 'رضایی'],
+  ['Ahmadi', 'احمدی'],
+  ['Mousavi', 'موسوی'],
+  ['Hosseini', 'حسینی'],
+  ['Karimi', 'کریمی'],
+  ['Jafari', 'جعفری'],
+  ['Rahimi', 'رحیمی'],
+  ['Hashemi', 'هاشمی'],
+  ['Sadeghi', 'صادقی'],
+  ['Moradi', 'مرادی'],
+  ['Ghasemi', 'قاسمی'],
+  ['Kazemi', 'کاظمی'],
+  ['Najafi', 'نجفی'],
+  ['Sharifi', 'شریفی'],
+  ['Tehrani', 'تهرانی'],
+  ['Davoodi', 'داوودی'],
+  ['Khosravi', 'خسروی'],
+  ['Shirazi', 'شیرازی'],
+  ['Ebrahimi', 'ابراهیمی'],
+  ['Rostami', 'رستمی'],
+  ['Ivan', 'Иван'],
+  ['Sergey', 'Сергей'],
+  ['Alexei', 'Алексей'],
+  ['Dmitry', 'Дмитрий'],
+  ['Olga', 'Ольга'],
+  ['Natalya', 'Наталья'],
+  ['Elena', 'Елена'],
+  ['Anna', 'Анна'],
+  ['Mikhail', 'Михаил'],
+  ['Andrei', 'Андрей'],
+  ['Ivanov', 'Иванов'],
+  ['Smirnov', 'Смирнов'],
+  ['Kuznetsov', 'Кузнецов'],
+  ['Popov', 'Попов'],
+  ['Volkov', 'Волков'],
+  ['Sokolov', 'Соколов'],
+  ['Lebedev', 'Лебедев'],
+  ['Kozlov', 'Козлов'],
+  ['Novikov', 'Новиков'],
+  ['Morozov', 'Морозов'],
+];
+
+describe('common names in two scripts have one key', () => {
+  it.each(NAMES)('%s = %s', (latin, native) => {
+    expect(nameKey(`${native} Tabrizi`)?.key).toBe(nameKey(`${latin} Tabrizi`)?.key);
+  });
+  it('keeps letters that only look like a digraph apart (ز+ه, ک+ه)', () => {
+    expect(nameKey('زهرا کهن')?.key).toBe(nameKey('Zahra Kohan')?.key);
+  });
+});

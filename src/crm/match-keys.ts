@@ -92,7 +92,22 @@ function persianToLatin(word: string): string {
   const chars = [...word];
   chars.forEach((ch, i) => {
     if (ch === 'ه' && i === chars.length - 1 && i > 0) out += 'e';
-    else out += PERSIAN[ch] ?? ch;
+    // و is v at the start, after a long a, or before a vowel letter (Vahid, Kaveh, Javad,
+    // Mousavi); between consonants it is the vowel u/o (Hooman, Roshan).
+    else if (ch === 'و')
+      out +=
+        i === 0 || 'اآ'.includes(chars[i - 1]!) || 'اآیي'.includes(chars[i + 1] ?? '') ? 'v' : 'u';
+    else {
+      const latin = PERSIAN[ch] ?? ch;
+      // Two letters must not make one Latin digraph (ز+ه is z-h, not zh; ک+ه is k-h, not kh):
+      // an (unwritten) vowel keeps them apart.
+      if (
+        ch in PERSIAN &&
+        ((latin === 'h' && /[kgzscptd]$/.test(out)) || (latin === 'j' && out.endsWith('d')))
+      )
+        out += 'e';
+      out += latin;
+    }
   });
   return out;
 }

@@ -12,8 +12,10 @@ const WEIGHT: Record<MergeReason['kind'], number> = {
   telegram_phone: 0.9,
   name: 0.7,
 };
-/** A name shared by more contacts than this is too common to say anything alone. */
+/** Blocks (and identical keys) bigger than this are not compared pairwise. */
 const MAX_NAME_BLOCK = 300;
+/** A name borne by more contacts than this is too common to suggest a merge on alone. */
+const MAX_SAME_NAME = 5;
 /** A national number is also tried in this many of the install's most common countries. */
 const USUAL_COUNTRIES = 3;
 const ATTRIBUTE_PHONE = /phone|mobile|^tel$|تلفن|موبایل|телефон/i;
@@ -235,14 +237,25 @@ async function addNamePairs(db: Executor, pairs: Pairs): Promise<void> {
     const k = nameKey(r.name);
     return k ? [{ id: r.id, name: r.name, key: k.key }] : [];
   });
+  // How many contacts bear each name: a common name says nothing about who is who.
+  const bearers = new Map<string, number>();
+  for (const r of keyed) bearers.set(r.key, (bearers.get(r.key) ?? 0) + 1);
+  // Candidates share one word's skeleton and the first letter of the rest (Rezaei Mohammad and
+  // Mohammad Rezai meet in "mhmd|r" and "rz|m"); a block too big to compare pairwise is skipped.
   const blocks = new Map<string, number[]>();
   keyed.forEach((r, i) => {
-    for (const word of new Set(r.key.split(' '))) {
-      if (word.length < 2) continue;
-      const list = blocks.get(word) ?? [];
+    const words = r.key.split(' ');
+    words.forEach((word, w) => {
+      if (word.length < 2) return;
+      const rest = words
+        .filter((_, k) => k !== w)
+        .map((x) => x[0])
+        .join('');
+      const block = `${word}|${rest}`;
+      const list = blocks.get(block) ?? [];
       list.push(i);
-      blocks.set(word, list);
-    }
+      blocks.set(block, list);
+    });
   });
   const seen = new Set<string>();
   for (const list of blocks.values()) {
@@ -256,10 +269,16 @@ async function addNamePairs(db: Executor, pairs: Pairs): Promise<void> {
         seen.add(id);
         const similarity = jaroWinkler(x.key, y.key);
         if (similarity < NAME_THRESHOLD) continue;
+        const known = pairs.has(x.id, y.id);
+        if (
+          !known &&
+          ((bearers.get(x.key) ?? 0) > MAX_SAME_NAME || (bearers.get(y.key) ?? 0) > MAX_SAME_NAME)
+        )
+          continue;
         const px = proofs.get(x.id);
         const py = proofs.get(y.id);
         // Two verified, different e-mails/phones say two people, whatever the names say.
-        if (!pairs.has(x.id, y.id) && px && py && ![...px].some((p) => py.has(p))) continue;
+        if (!known && px && py && ![...px].some((p) => py.has(p))) continue;
         pairs.add(x.id, y.id, {
           kind: 'name',
           a: x.name,
