@@ -222,5 +222,34 @@ export function nameSimilarity(a: string, b: string): number | null {
   const ka = nameKey(a);
   const kb = nameKey(b);
   if (!ka || !kb) return null;
-  return jaroWinkler(ka.key, kb.key);
+  return keySimilarity(ka.key, kb.key);
+}
+
+/** Every word must be this alike to its counterpart: one whole other word is another person. */
+export const WORD_THRESHOLD = 0.85;
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((x, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]),
+  );
+}
+
+/**
+ * How alike two name keys are: word by word (in the order that fits best), the mean of the
+ * words' Jaro-Winkler similarities, or 0 when the names have a different number of words or
+ * any word is unlike its counterpart (Vipome Mefiba is not Vitepo Mefiba).
+ */
+export function keySimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const wa = a.split(' ');
+  const wb = b.split(' ');
+  if (wa.length !== wb.length) return 0;
+  let best = 0;
+  for (const order of wa.length <= 4 ? permutations(wb) : [wb]) {
+    const scores = wa.map((w, i) => jaroWinkler(w, order[i]!));
+    if (Math.min(...scores) < WORD_THRESHOLD) continue;
+    best = Math.max(best, scores.reduce((x, y) => x + y, 0) / scores.length);
+  }
+  return best;
 }

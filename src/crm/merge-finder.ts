@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/rows';
 import type { MergeReason } from '../db/schema';
-import { NAME_THRESHOLD, emailKey, jaroWinkler, nameKey, phoneKey } from './match-keys';
+import { NAME_THRESHOLD, emailKey, keySimilarity, nameKey, phoneKey } from './match-keys';
 
 /** How sure each kind of match alone makes us (a pair's score combines its reasons). */
 const WEIGHT: Record<MergeReason['kind'], number> = {
@@ -267,7 +267,7 @@ async function addNamePairs(db: Executor, pairs: Pairs): Promise<void> {
         const id = x.id < y.id ? `${x.id}:${y.id}` : `${y.id}:${x.id}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        const similarity = jaroWinkler(x.key, y.key);
+        const similarity = keySimilarity(x.key, y.key);
         if (similarity < NAME_THRESHOLD) continue;
         const known = pairs.has(x.id, y.id);
         if (
