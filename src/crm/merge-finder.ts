@@ -18,6 +18,8 @@ const MAX_NAME_BLOCK = 300;
 const MAX_SAME_NAME = 5;
 /** A national number is also tried in this many of the install's most common countries. */
 const USUAL_COUNTRIES = 3;
+/** How many contacts' stored numbers tell the install's usual countries. */
+const COUNTRY_SAMPLE = 2000;
 const ATTRIBUTE_PHONE = /phone|mobile|^tel$|تلفن|موبایل|телефон/i;
 const ATTRIBUTE_EMAIL = /e-?mail|ایمیل|почта/i;
 
@@ -158,16 +160,20 @@ export async function findPairs(db: Executor, only: string[] | null): Promise<Fo
          where c.merged_into_id is null
            and (kv.key ~* ${ATTRIBUTE_PHONE.source} or kv.key ~* ${ATTRIBUTE_EMAIL.source})`,
   );
-  // A national number (leading 0) is read in the contact's own country, their SMS inbox's, or
-  // the install's usual ones (the most common among stored numbers).
+  // A number already in E.164 (what ingest stores) is its own key. Another form (a national
+  // number with a leading 0, Persian digits, spaces) is read in the contact's own country, their
+  // SMS inbox's, or the install's usual ones (the most common among a sample of stored numbers).
+  const e164 = (v: string) => /^\+[1-9]\d{6,14}$/.test(v);
+  const byContact = new Map<string, string[]>();
+  for (const v of values)
+    if (v.kind === 'phone' && e164(v.value))
+      byContact.set(v.contact_id, [...(byContact.get(v.contact_id) ?? []), v.value]);
   const countries = new Map<CountryCode, number>();
-  const own = new Map<string, CountryCode>();
-  for (const v of values) {
-    if (v.kind !== 'phone' || !v.value.startsWith('+')) continue;
-    const c = countryOf(v.value);
-    if (!c) continue;
-    countries.set(c, (countries.get(c) ?? 0) + 1);
-    own.set(v.contact_id, c);
+  let sampled = 0;
+  for (const numbers of byContact.values()) {
+    if (sampled++ >= COUNTRY_SAMPLE) break;
+    const c = countryOf(numbers[0]);
+    if (c) countries.set(c, (countries.get(c) ?? 0) + 1);
   }
   const usual = [...countries.entries()]
     .sort((x, y) => y[1] - x[1])
@@ -176,9 +182,11 @@ export async function findPairs(db: Executor, only: string[] | null): Promise<Fo
   const phones: { contactId: string; key: string; value: string }[] = [];
   const mails: { contactId: string; key: string; value: string }[] = [];
   for (const v of values) {
-    if (v.kind === 'phone') {
+    if (v.kind === 'phone' && e164(v.value)) {
+      phones.push({ contactId: v.contact_id, key: v.value, value: v.value });
+    } else if (v.kind === 'phone') {
       const tries = new Set<CountryCode | undefined>([
-        own.get(v.contact_id),
+        countryOf(byContact.get(v.contact_id)?.[0]),
         countryOf(v.inbox_number),
         ...usual,
       ]);
