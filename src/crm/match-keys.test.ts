@@ -72,6 +72,8 @@ describe('names across scripts', () => {
     ['حسین کریمی', 'Mohammad Rezaei'],
     ['Vipome Mefiba', 'Vitepo Mefiba'],
     ['Mohammad Rezaei', 'Mohammad Reza Rezaei'],
+    ['Maria Garcia', 'Mario Garcia'],
+    ['Dedesa Poviku', 'Desade Poviku'],
   ])('%s is not %s', (a, b) => {
     expect(nameSimilarity(a, b)).toBeLessThan(NAME_THRESHOLD);
   });

@@ -144,6 +144,13 @@ export function latinWords(name: string): string[] {
  * (Fatemeh) drops, then the vowels (and y) drop and doubled letters collapse.
  */
 export function skeleton(word: string): string {
+  return spelling(word)
+    .replace(/[aeiouy]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+/** A word with the romanisations' consonant spellings made one, vowels kept (y as i). */
+export function spelling(word: string): string {
   let w = word.toLowerCase();
   w = w.replace(/([aeiouy])h$/, '$1');
   w = w
@@ -156,27 +163,46 @@ export function skeleton(word: string): string {
     .replace(/ck/g, 'k')
     .replace(/x/g, 'ks')
     .replace(/c(?!h)/g, 'k')
-    .replace(/w/g, 'v');
-  w = w.replace(/[aeiouy]/g, '');
+    .replace(/w/g, 'v')
+    .replace(/y/g, 'i');
   return w.replace(/(.)\1+/g, '$1');
 }
 
+export type Script = 'latin' | 'cyrillic' | 'arabic';
+
+export function scriptOf(name: string): Script {
+  if (/[\u0600-\u06ff]/.test(name)) return 'arabic';
+  if (/[\u0400-\u04ff]/.test(name)) return 'cyrillic';
+  return 'latin';
+}
+
 export interface NameKey {
-  /** The words in Latin, sorted. */
-  words: string[];
-  /** Each word's skeleton, sorted, joined by a space: what names are compared by. */
+  /** Each word's skeleton, sorted, joined by a space: what names across scripts compare by. */
   key: string;
+  /** The words' spellings (vowels kept), sorted, joined by a space. */
+  full: string;
+  script: Script;
 }
 
 /** Null for a name that says too little to match on: fewer than two words, or too short. */
 export function nameKey(name: string): NameKey | null {
-  const words = latinWords(name);
-  const skeletons = words.map(skeleton).filter((s) => s.length > 0);
-  if (skeletons.length < 2) return null;
-  skeletons.sort();
-  const key = skeletons.join(' ');
+  const words = latinWords(name).filter((w) => skeleton(w).length > 0);
+  if (words.length < 2) return null;
+  const key = words.map(skeleton).sort().join(' ');
   if (key.replace(/ /g, '').length < 3) return null;
-  return { words: [...words].sort(), key };
+  return { key, full: words.map(spelling).sort().join(' '), script: scriptOf(name) };
+}
+
+/**
+ * How alike two names' keys are. Across scripts only the consonant skeletons can be compared
+ * (Persian writes no short vowels); two names in one script (not Persian) must also be alike
+ * with their vowels, so Dedesa is not Desade and Maria is not Mario.
+ */
+export function nameKeySimilarity(a: NameKey, b: NameKey): number {
+  const bones = keySimilarity(a.key, b.key);
+  if (!bones || a.script !== b.script || a.script === 'arabic') return bones;
+  // With vowels, every word must pass the name threshold itself (Maria/Mario: 0.92).
+  return Math.min(bones, keySimilarity(a.full, b.full, NAME_THRESHOLD));
 }
 
 /** Jaro-Winkler similarity, 0 (nothing alike) to 1 (equal). */
@@ -222,7 +248,7 @@ export function nameSimilarity(a: string, b: string): number | null {
   const ka = nameKey(a);
   const kb = nameKey(b);
   if (!ka || !kb) return null;
-  return keySimilarity(ka.key, kb.key);
+  return nameKeySimilarity(ka, kb);
 }
 
 /** Every word must be this alike to its counterpart: one whole other word is another person. */
@@ -240,7 +266,7 @@ function permutations<T>(items: T[]): T[][] {
  * words' Jaro-Winkler similarities, or 0 when the names have a different number of words or
  * any word is unlike its counterpart (Vipome Mefiba is not Vitepo Mefiba).
  */
-export function keySimilarity(a: string, b: string): number {
+export function keySimilarity(a: string, b: string, wordThreshold = WORD_THRESHOLD): number {
   if (a === b) return 1;
   const wa = a.split(' ');
   const wb = b.split(' ');
@@ -248,7 +274,7 @@ export function keySimilarity(a: string, b: string): number {
   let best = 0;
   for (const order of wa.length <= 4 ? permutations(wb) : [wb]) {
     const scores = wa.map((w, i) => jaroWinkler(w, order[i]!));
-    if (Math.min(...scores) < WORD_THRESHOLD) continue;
+    if (Math.min(...scores) < wordThreshold) continue;
     best = Math.max(best, scores.reduce((x, y) => x + y, 0) / scores.length);
   }
   return best;

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/rows';
 import type { MergeReason } from '../db/schema';
-import { NAME_THRESHOLD, emailKey, keySimilarity, nameKey, phoneKey } from './match-keys';
+import { NAME_THRESHOLD, emailKey, nameKey, nameKeySimilarity, phoneKey } from './match-keys';
 
 /** How sure each kind of match alone makes us (a pair's score combines its reasons). */
 const WEIGHT: Record<MergeReason['kind'], number> = {
@@ -243,7 +243,7 @@ async function addNamePairs(db: Executor, pairs: Pairs): Promise<void> {
   }
   const keyed = rows.flatMap((r) => {
     const k = nameKey(r.name);
-    return k ? [{ id: r.id, name: r.name, key: k.key }] : [];
+    return k ? [{ id: r.id, name: r.name, key: k.key, parts: k }] : [];
   });
   // How many contacts bear each name: a common name says nothing about who is who.
   const bearers = new Map<string, number>();
@@ -275,7 +275,7 @@ async function addNamePairs(db: Executor, pairs: Pairs): Promise<void> {
         const id = x.id < y.id ? `${x.id}:${y.id}` : `${y.id}:${x.id}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        const similarity = keySimilarity(x.key, y.key);
+        const similarity = nameKeySimilarity(x.parts, y.parts);
         if (similarity < NAME_THRESHOLD) continue;
         const known = pairs.has(x.id, y.id);
         if (
