@@ -53,7 +53,15 @@ export function openApiDocument(publicUrl: string): Json {
             status: { enum: ['bot', 'open', 'pending', 'snoozed', 'resolved'] },
             channel: { enum: ['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework'] },
             inboxId: { type: 'string' },
-            contact: refOrNull,
+            contact: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                tier: { type: ['string', 'null'], description: 'value tier (lists)' },
+                segment: { type: ['string', 'null'], description: 'RFM segment (lists)' },
+              },
+            },
             priority: { enum: ['none', 'low', 'medium', 'high', 'urgent'] },
             assignee: refOrNull,
             team: refOrNull,
