@@ -63,7 +63,7 @@ export const customersFa: Record<CustomersKey, Entry> = {
   'tier.gold': 'طلایی',
   'tier.silver': 'نقره‌ای',
   'tier.bronze': 'برنزی',
-  'filter.tier': 'سطح',
+  'filter.tier': 'رده',
   'filter.segment': 'بخش',
   'churn.hint':
     'مشتریان ارزشمندی که نشانه‌ای از رفتن دارند، به ترتیب ارزش پیش‌بینی‌شده. پیش از رفتنشان با آن‌ها تماس بگیرید.',
@@ -112,7 +112,7 @@ export const customersRu: Record<CustomersKey, Entry> = {
   'tier.gold': 'Золото',
   'tier.silver': 'Серебро',
   'tier.bronze': 'Бронза',
-  'filter.tier': 'Уровень',
+  'filter.tier': 'Категория',
   'filter.segment': 'Сегмент',
   'churn.hint':
     'Ценные клиенты с признаками ухода, по убыванию прогнозной ценности. Свяжитесь с ними, пока они не ушли.',
