@@ -246,8 +246,9 @@ describe('the merge-suggestion job and the API description', () => {
     expect(nightly).toHaveLength(1);
     expect(new Date(nightly[0]!.run_at).getUTCHours()).toBe(3);
     await rows(sql`delete from jobs where kind = 'crm.merge-suggestions' and key = 'changed'`);
+    const nima = await contact('Nima Tabrizi');
     const someone = await contact('Changed Customer');
-    await admin.send('PATCH', `/api/v1/contacts/${someone.id}`, { name: 'Renamed Customer' });
+    await admin.send('PATCH', `/api/v1/contacts/${someone.id}`, { name: 'نیما تبریزی' });
     await expect
       .poll(async () =>
         rows(
@@ -255,6 +256,20 @@ describe('the merge-suggestion job and the API description', () => {
         ),
       )
       .toEqual([{ payload: { mode: 'incremental' } }]);
+    // Due now: the worker runs the incremental pass, which finds the renamed contact's twin.
+    await rows(
+      sql`update jobs set run_at = now() where kind = 'crm.merge-suggestions' and key = 'changed'`,
+    );
+    app.server.worker.kick();
+    const [a, b] = [nima.id, someone.id].sort();
+    await expect
+      .poll(
+        async () =>
+          rows(sql`select reasons->0->>'kind' as kind from merge_suggestions
+                    where contact_a = ${a}::uuid and contact_b = ${b}::uuid`),
+        { timeout: 10_000 },
+      )
+      .toEqual([{ kind: 'name' }]);
     const doc = await admin.get<{ paths: Record<string, Record<string, unknown>> }>(
       '/api/v1/openapi.json',
     );
