@@ -131,9 +131,8 @@ export function latinWords(name: string): string[] {
     .filter((w) => w && !/[\d\u06f0-\u06f9\u0660-\u0669@]/.test(w));
   return words
     .map((w) =>
-      anyAscii(persianToLatin(w))
-        .toLowerCase()
-        .replace(/[^a-z]/g, ''),
+      // Plain Latin letters (most names) need no transliteration.
+      (/^[a-z']+$/i.test(w) ? w : anyAscii(persianToLatin(w))).toLowerCase().replace(/[^a-z]/g, ''),
     )
     .filter(Boolean);
 }
