@@ -87,6 +87,8 @@ export interface RunningServer {
   /** Removes web visitors' contacts that never wrote (hourly; tests call `sweep`). */
   anonymousCleanup: AnonymousContactCleanup;
   bot: BotModule;
+  /** The analytical CRM (tests run the merge-suggestion pass directly). */
+  crm: ReturnType<typeof crmModule>;
   stop(): Promise<void>;
 }
 
@@ -289,6 +291,8 @@ export async function startServer(
     hours: ladder.hours,
     jobs,
     worker,
+    events,
+    conversationRepo,
   });
   const callbacks = new CallbackService(uow, conversations, conversationRepo, messageService);
   const contacts = new ContactService(uow, contactRepo, conversationRepo, access);
@@ -499,6 +503,7 @@ export async function startServer(
     ladder,
     anonymousCleanup,
     bot,
+    crm,
     stop,
   };
 }

@@ -66,3 +66,11 @@ export const refOrNull = {
   type: ['object', 'null'],
   properties: { id: { type: 'string' }, name: { type: 'string' } },
 };
+
+/** Path maps into one; operations on one path from several maps are kept side by side. */
+export function mergePaths(...maps: Record<string, Json>[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const map of maps)
+    for (const [path, ops] of Object.entries(map)) out[path] = { ...out[path], ...ops };
+  return out;
+}

@@ -5,9 +5,10 @@ import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
 import { crmPaths } from './crm.controller';
+import { customerPaths } from './customers.controller';
 import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
-import { ref, refOrNull, type Json } from './openapi-kit';
+import { mergePaths, ref, refOrNull, type Json } from './openapi-kit';
 
 const refOrNullAddress = () => ({
   type: 'object',
@@ -52,7 +53,15 @@ export function openApiDocument(publicUrl: string): Json {
             status: { enum: ['bot', 'open', 'pending', 'snoozed', 'resolved'] },
             channel: { enum: ['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework'] },
             inboxId: { type: 'string' },
-            contact: refOrNull,
+            contact: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                tier: { type: ['string', 'null'], description: 'value tier (lists)' },
+                segment: { type: ['string', 'null'], description: 'RFM segment (lists)' },
+              },
+            },
             priority: { enum: ['none', 'low', 'medium', 'high', 'urgent'] },
             assignee: refOrNull,
             team: refOrNull,
@@ -319,15 +328,18 @@ export function openApiDocument(publicUrl: string): Json {
         },
       },
     },
-    paths: {
-      ...authPaths,
-      ...conversationPaths,
-      ...contactPaths,
-      ...adminPaths,
-      ...complaintPaths,
-      ...automationPaths,
-      ...crmPaths,
-      ...botPaths(publicUrl),
-    },
+    paths: mergePaths(
+      {
+        ...authPaths,
+        ...conversationPaths,
+        ...contactPaths,
+        ...adminPaths,
+        ...complaintPaths,
+        ...automationPaths,
+        ...crmPaths,
+        ...botPaths(publicUrl),
+      },
+      customerPaths,
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channelKind, conversationStatus, priority, userRole } from '../db/schema';
 import { normalizePhone } from '../../channels/twilio/phone';
+import { SEGMENTS } from '../crm/rfm';
 
 // Request bodies are strict: an unknown field is a client bug worth hearing about.
 export const uuid = z.string().uuid('must be a UUID');
@@ -11,6 +12,17 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     .string()
     .transform((s) => s.split(',').filter(Boolean))
     .pipe(z.array(z.enum(values)));
+/** A comma-separated list of short free words (e.g. tiers, which admins may name). */
+const csvText = z
+  .string()
+  .max(200)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().min(1).max(50)).min(1, 'at least one value').max(10));
 
 export const locale = z.enum(['en', 'fa', 'ru']);
 
@@ -49,6 +61,10 @@ export const conversationQuery = z
     teamId: uuid.optional(),
     assigneeId: uuid.optional(),
     level: z.coerce.number().int().min(0).max(4).optional(),
+    /** The contact's value tier (gold, silver, bronze or a tier of one's own). */
+    tier: csvText.optional(),
+    /** The contact's RFM segment. */
+    segment: csv(SEGMENTS).optional(),
     q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(500).optional(),

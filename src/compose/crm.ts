@@ -16,6 +16,11 @@ import { ReportService } from '../crm/report.service';
 import { ChurnService } from '../crm/churn.service';
 import { MessageVolumeFolder } from '../crm/volume-folder';
 import { crmRoutes } from '../api/crm.controller';
+import type { EventService } from '../events/event.service';
+import type { ConversationRepository } from '../conversations/conversation.repository';
+import { MERGE_SUGGEST_JOB, MergeSuggestionService } from '../crm/merge-suggestion.service';
+import { OutreachService } from '../crm/outreach.service';
+import { customerRoutes } from '../api/customers.controller';
 
 /** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
 export function crmModule(d: {
@@ -28,6 +33,8 @@ export function crmModule(d: {
   hours: BusinessHoursService;
   jobs: JobQueue;
   worker: JobWorker;
+  events: EventService;
+  conversationRepo: ConversationRepository;
 }) {
   const settings = new CrmSettingsStore(d.db);
   const orders = new OrderService(d.db, d.uow, settings, d.access);
@@ -36,9 +43,25 @@ export function crmModule(d: {
   const reports = new ReportService(d.db, d.access);
   const churn = new ChurnService(d.db, d.access);
   const volume = new MessageVolumeFolder(d.db, d.logger);
+  const suggestions = new MergeSuggestionService(
+    d.db,
+    d.uow,
+    d.contactRepo,
+    d.access,
+    merges,
+    d.jobs,
+    d.clock,
+    d.logger,
+  );
+  const outreach = new OutreachService(d.uow, d.access, d.conversationRepo);
   d.worker.register(CLV_REFIT_JOB, clv.nightlyHandler());
+  d.worker.register(MERGE_SUGGEST_JOB, suggestions.handler());
+  // A contact that changed (or a new one) is looked at again a few seconds later.
+  for (const name of ['contact.created', 'contact.updated'] as const)
+    d.events.on(name, () => suggestions.changed());
   const routes: Router[] = [
     crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
+    customerRoutes({ suggestions, outreach }),
   ];
   return {
     orders,
@@ -46,11 +69,13 @@ export function crmModule(d: {
     merges,
     reports,
     volume,
+    suggestions,
     routes,
     /** Before the worker starts: the nightly refit is scheduled (once, whatever the instances). */
     async start(): Promise<void> {
       await clv.schedule();
       volume.start();
+      await suggestions.schedule();
     },
     async stop(): Promise<void> {
       await volume.stop();

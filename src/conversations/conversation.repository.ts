@@ -5,6 +5,7 @@ import { queryRows } from '../db/rows';
 import {
   complaints,
   contacts,
+  contactValues,
   conversations,
   escalations,
   messages,
@@ -32,6 +33,9 @@ export interface ConversationFilter {
   assigneeId?: string | undefined;
   contactId?: string | undefined;
   minLevel?: number | undefined;
+  /** The contact's value tier / RFM segment, any of. */
+  tier?: string[] | undefined;
+  segment?: string[] | undefined;
   q?: string | undefined;
 }
 
@@ -66,6 +70,15 @@ function conditions(f: ConversationFilter): SQL[] {
   if (f.assigneeId) c.push(eq(conversations.assigneeId, f.assigneeId));
   if (f.contactId) c.push(eq(conversations.contactId, f.contactId));
   if (f.minLevel !== undefined) c.push(sql`${conversations.level} >= ${f.minLevel}`);
+  if (f.tier?.length) c.push(inArray(contacts.tier, f.tier));
+  if (f.segment?.length)
+    c.push(
+      sql`exists (select 1 from ${contactValues} v where v.contact_id = ${conversations.contactId}
+                  and v.segment in (${sql.join(
+                    f.segment.map((s) => sql`${s}`),
+                    sql`, `,
+                  )}))`,
+    );
   if (f.q) {
     const pattern = likePattern(normalizeForSearch(f.q));
     c.push(
@@ -104,6 +117,8 @@ export class ConversationRepository {
       .select({
         c: conversations,
         contactName: contacts.name,
+        contactTier: contacts.tier,
+        contactSegment: contactValues.segment,
         assigneeName: assignee.name,
         teamName: teams.name,
         complaint: {
@@ -117,6 +132,7 @@ export class ConversationRepository {
       })
       .from(conversations)
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .leftJoin(contactValues, eq(contactValues.contactId, conversations.contactId))
       .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
       .leftJoin(teams, eq(teams.id, conversations.teamId))
       .leftJoin(complaints, eq(complaints.conversationId, conversations.id));
@@ -125,12 +141,19 @@ export class ConversationRepository {
   private static toDto(r: {
     c: ConversationRow;
     contactName: string;
+    contactTier: string | null;
+    contactSegment: string | null;
     assigneeName: string | null;
     teamName: string | null;
     complaint: ComplaintSummaryDto | null;
   }): ConversationDto {
     return toConversationDto(r.c, {
-      contact: { id: r.c.contactId, name: r.contactName },
+      contact: {
+        id: r.c.contactId,
+        name: r.contactName,
+        tier: r.contactTier,
+        segment: r.contactSegment,
+      },
       assignee: r.c.assigneeId ? { id: r.c.assigneeId, name: r.assigneeName ?? '' } : null,
       team: r.c.teamId ? { id: r.c.teamId, name: r.teamName ?? '' } : null,
       complaint: r.complaint?.id ? r.complaint : null,

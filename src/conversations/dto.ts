@@ -18,6 +18,12 @@ export interface Ref {
   name: string;
 }
 
+/** A conversation's contact; lists also carry the value tier and RFM segment (badges). */
+export interface ContactRef extends Ref {
+  tier?: string | null;
+  segment?: string | null;
+}
+
 export interface IdentityDto {
   kind: IdentityKind;
   value: string;
@@ -71,7 +77,7 @@ export interface ConversationDto {
   status: ConversationStatus;
   channel: ChannelKind;
   inboxId: string;
-  contact: Ref;
+  contact: ContactRef;
   priority: Priority;
   assignee: Ref | null;
   team: Ref | null;
@@ -239,7 +245,7 @@ export function toContactDto(
 export function toConversationDto(
   row: ConversationRow,
   refs: {
-    contact: Ref;
+    contact: ContactRef;
     assignee: Ref | null;
     team: Ref | null;
     complaint?: ComplaintSummaryDto | null;

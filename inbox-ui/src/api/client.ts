@@ -119,6 +119,8 @@ export interface ConversationQuery extends Query {
   teamId?: string;
   assigneeId?: string;
   level?: number;
+  tier?: string;
+  segment?: string;
   q?: string;
   limit?: number;
   cursor?: string;

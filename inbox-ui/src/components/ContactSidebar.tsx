@@ -16,6 +16,7 @@ import {
 import { Avatar } from './ConversationRow';
 import { ChannelIcon, IconClose, IconPlus } from './Icons';
 import { TelegramLinkButton } from './TelegramLinkButton';
+import { tierLabel } from '../lib/tiers';
 
 interface Props {
   contact: Contact;
@@ -101,7 +102,11 @@ export function ContactSidebar({
         <Avatar name={contact.name || '?'} seed={contact.id} size={56} />
         <div className="contact__title">
           <h2 dir="auto">{contact.name || t('contact.unnamed')}</h2>
-          {contact.tier ? <span className="badge badge--tier">{contact.tier}</span> : null}
+          {contact.tier ? (
+            <span className="badge badge--tier" data-testid="contact-tier">
+              {tierLabel(contact.tier, t)}
+            </span>
+          ) : null}
           {contact.clv ? (
             <span className="badge badge--segment" data-testid="contact-segment">
               {segmentLabel(contact.clv.segment, t)}
@@ -182,7 +187,7 @@ export function ContactSidebar({
               {contact.tier ? (
                 <>
                   <dt>{t('contact.tier')}</dt>
-                  <dd dir="auto">{contact.tier}</dd>
+                  <dd dir="auto">{tierLabel(contact.tier, t)}</dd>
                 </>
               ) : null}
               {contact.lifetimeValue !== null && contact.lifetimeValue !== undefined ? (

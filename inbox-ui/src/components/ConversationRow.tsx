@@ -14,6 +14,7 @@ import {
 import type { SlaMarks } from '../lib/sla';
 import { ChannelIcon } from './Icons';
 import { SlaBadge } from './SlaCountdown';
+import { CustomerBadges } from './CustomerBadges';
 
 export const ROW_HEIGHT = 84;
 
@@ -116,6 +117,7 @@ export const ConversationRow = memo(function ConversationRow({
             </span>
           ) : null}
           <SlaBadge conversation={c} marks={slaMarks} />
+          <CustomerBadges tier={c.contact.tier} segment={c.contact.segment} />
           {c.priority === 'high' || c.priority === 'urgent' ? (
             <span className={`badge badge--priority-${c.priority}`}>
               {t(`priority.${c.priority}`)}

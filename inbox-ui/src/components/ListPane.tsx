@@ -6,7 +6,15 @@ import { CHANNELS, PRIORITIES, STATUSES } from '../api/types';
 import { formatNumber } from '../i18n/core';
 import { useI18n } from '../i18n/I18nContext';
 import type { ListFilter } from '../lib/filters';
-import { hasNarrowing, teamOf, type StatusFilter } from '../lib/filters';
+import {
+  SEGMENTS,
+  TIERS,
+  hasNarrowing,
+  teamOf,
+  type Segment,
+  type StatusFilter,
+} from '../lib/filters';
+import { tierLabel } from '../lib/tiers';
 import { formatMessageTime } from '../lib/format';
 import { useDebounced } from '../lib/hooks';
 import type { ListState } from '../lib/listState';
@@ -14,6 +22,7 @@ import type { SlaMarks } from '../lib/sla';
 import { snippetAround, splitHighlights } from '../lib/search';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './ConversationRow';
+import { segmentLabel } from './ContactSidebar';
 import { ChannelIcon, IconClose, IconMenu, IconSearch } from './Icons';
 
 interface Props {
@@ -193,6 +202,39 @@ export function ListPane({
             {labels.map((l) => (
               <option key={l} value={l}>
                 {l}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label={t('filter.tier')}
+            data-testid="filter-tier"
+            value={filter.tier ?? ''}
+            onChange={(e) => set({ tier: e.target.value || undefined })}
+          >
+            <option value="">
+              {t('filter.tier')}: {t('common.any')}
+            </option>
+            {TIERS.map((x) => (
+              <option key={x} value={x}>
+                {tierLabel(x, t)}
+              </option>
+            ))}
+            {filter.tier && !(TIERS as readonly string[]).includes(filter.tier) ? (
+              <option value={filter.tier}>{filter.tier}</option>
+            ) : null}
+          </select>
+          <select
+            aria-label={t('filter.segment')}
+            data-testid="filter-segment"
+            value={filter.segment ?? ''}
+            onChange={(e) => set({ segment: (e.target.value || undefined) as Segment | undefined })}
+          >
+            <option value="">
+              {t('filter.segment')}: {t('common.any')}
+            </option>
+            {SEGMENTS.map((x) => (
+              <option key={x} value={x}>
+                {segmentLabel(x, t)}
               </option>
             ))}
           </select>

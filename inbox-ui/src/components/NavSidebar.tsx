@@ -178,6 +178,17 @@ export function NavSidebar({
           </>
         ) : null}
 
+        <ul className="nav__list">
+          <li>
+            <NavLink
+              href={formatRoute({ screen: 'customers', tab: 'churn' })}
+              current={route.screen === 'customers'}
+              icon={<IconUsers />}
+              label={t('nav.customers')}
+            />
+          </li>
+        </ul>
+
         <ul className="nav__list nav__list--bottom">
           <li>
             <NavLink

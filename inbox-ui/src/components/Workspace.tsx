@@ -26,6 +26,7 @@ import { useToasts } from './workspace/useToasts';
 const Settings = lazy(() => import('../settings/Settings'));
 // Reports carry the charting library: it is fetched only when the Reports page opens.
 const Reports = lazy(() => import('../reports/Reports'));
+const Customers = lazy(() => import('./customers/Customers'));
 
 /** What the menus and pickers of the inbox offer. */
 const INBOX_LISTS = { users: api.users, teams: api.teams, labels: api.labels, canned: api.canned };
@@ -163,13 +164,7 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
   );
   const onToast = useCallback((text: string) => pushToast({ title: text }), [pushToast]);
   const pane =
-    route.screen === 'settings' || route.screen === 'reports'
-      ? 'settings'
-      : activeId
-        ? 'thread'
-        : board
-          ? 'board'
-          : 'list';
+    route.screen !== 'inbox' ? 'settings' : activeId ? 'thread' : board ? 'board' : 'list';
 
   return (
     <div className={`app app--${pane}${navOpen ? ' app--nav-open' : ''}`}>
@@ -217,6 +212,17 @@ export function Workspace({ me, onLocale, onLogout }: Props) {
         <main className="settings-pane reports-pane" id="main">
           <Suspense fallback={<p className="muted pad">{t('app.loading')}</p>}>
             <Reports me={me} onOpenMenu={() => setNavOpen(true)} />
+          </Suspense>
+        </main>
+      ) : route.screen === 'customers' ? (
+        <main className="settings-pane" id="main">
+          <Suspense fallback={<p className="muted pad">{t('app.loading')}</p>}>
+            <Customers
+              me={me}
+              tab={route.tab}
+              onOpen={openConversation}
+              onOpenMenu={() => setNavOpen(true)}
+            />
           </Suspense>
         </main>
       ) : board ? (

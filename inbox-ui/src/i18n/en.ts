@@ -6,6 +6,7 @@ import { ladderEn } from './ladder';
 import { twilioEn } from './twilio';
 import { botEn } from './bot';
 import { reportsEn } from './reports';
+import { customersEn } from './customers';
 
 export const en = {
   'app.name': 'Switchboard',
@@ -15,6 +16,7 @@ export const en = {
   ...ladderEn,
   ...botEn,
   ...reportsEn,
+  ...customersEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

@@ -3,6 +3,7 @@ import { ladderFa } from './ladder';
 import { twilioFa } from './twilio';
 import { botFa } from './bot';
 import { reportsFa } from './reports';
+import { customersFa } from './customers';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -14,6 +15,7 @@ export const fa: Dictionary = {
   ...ladderFa,
   ...botFa,
   ...reportsFa,
+  ...customersFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

@@ -3,6 +3,7 @@ import { ladderRu } from './ladder';
 import { twilioRu } from './twilio';
 import { botRu } from './bot';
 import { reportsRu } from './reports';
+import { customersRu } from './customers';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -14,6 +15,7 @@ export const ru: Dictionary = {
   ...ladderRu,
   ...botRu,
   ...reportsRu,
+  ...customersRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -159,4 +159,28 @@ describe('URL parameters', () => {
     expect(hasNarrowing({ view: 'all' })).toBe(false);
     expect(hasNarrowing({ view: 'all', label: 'x' })).toBe(true);
   });
+
+  it('reads tier and segment from the URL, drops a bad one, and asks the server for them', () => {
+    const f = filterFromParams('all', new URLSearchParams('tier=gold&segment=at_risk'));
+    expect(f).toMatchObject({ tier: 'gold', segment: 'at_risk' });
+    expect(filterToParams(f).toString()).toBe('tier=gold&segment=at_risk');
+    expect(toQuery(f)).toMatchObject({ tier: 'gold', segment: 'at_risk' });
+    const bad = filterFromParams('all', new URLSearchParams('tier=<b>&segment=whales'));
+    expect(bad.tier).toBeUndefined();
+    expect(bad.segment).toBeUndefined();
+    expect(hasNarrowing({ view: 'all', tier: 'silver' })).toBe(true);
+    expect(filterKey({ view: 'all', tier: 'gold' })).not.toBe(filterKey({ view: 'all' }));
+  });
+
+  it('places a live row by its badges, keeping one whose update does not carry them', () => {
+    const gold = conversation('c1', {
+      contact: { id: 'k', name: 'A', tier: 'gold', segment: 'loyal' },
+    });
+    const silver = conversation('c2', { contact: { id: 'k2', name: 'B', tier: 'silver' } });
+    const bare = conversation('c3', { contact: { id: 'k3', name: 'C' } });
+    expect(matchesFilter(gold, { view: 'all', tier: 'gold' }, 'me')).toBe(true);
+    expect(matchesFilter(silver, { view: 'all', tier: 'gold' }, 'me')).toBe(false);
+    expect(matchesFilter(gold, { view: 'all', segment: 'at_risk' }, 'me')).toBe(false);
+    expect(matchesFilter(bare, { view: 'all', tier: 'gold', segment: 'loyal' }, 'me')).toBe(true);
+  });
 });

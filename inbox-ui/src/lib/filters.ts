@@ -18,8 +18,25 @@ export interface ListFilter {
   label?: string;
   /** Minimum complaint level (escalated view). */
   level?: number;
+  /** The contact's value tier (gold, silver, bronze or one an admin named). */
+  tier?: string;
+  /** The contact's RFM segment. */
+  segment?: Segment;
   q?: string;
 }
+
+export const SEGMENTS = [
+  'champions',
+  'loyal',
+  'potential',
+  'new',
+  'need_attention',
+  'at_risk',
+  'hibernating',
+] as const;
+export type Segment = (typeof SEGMENTS)[number];
+export const TIERS = ['gold', 'silver', 'bronze'] as const;
+const TIER = /^[\p{L}\p{N} _-]{1,50}$/u;
 
 export const PAGE_SIZE = 50;
 
@@ -48,6 +65,8 @@ export function toQuery(filter: ListFilter, cursor?: string, limit = PAGE_SIZE):
     priority: filter.priority,
     label: filter.label,
     level: filter.level,
+    tier: filter.tier,
+    segment: filter.segment,
     q: filter.q?.trim() || undefined,
     limit,
     cursor,
@@ -57,7 +76,18 @@ export function toQuery(filter: ListFilter, cursor?: string, limit = PAGE_SIZE):
 /** A stable key: two filters with the same key show the same list. */
 export function filterKey(filter: ListFilter): string {
   const q = toQuery(filter);
-  return JSON.stringify([q.view, q.teamId, q.status, q.channel, q.priority, q.label, q.level, q.q]);
+  return JSON.stringify([
+    q.view,
+    q.teamId,
+    q.status,
+    q.channel,
+    q.priority,
+    q.label,
+    q.level,
+    q.tier,
+    q.segment,
+    q.q,
+  ]);
 }
 
 /**
@@ -91,6 +121,10 @@ export function matchesFilter(c: Conversation, filter: ListFilter, meId: string)
   if (filter.priority && c.priority !== filter.priority) return false;
   if (filter.label && !c.labels.includes(filter.label)) return false;
   if (filter.level !== undefined && c.level < filter.level) return false;
+  // A live update may not carry the badges (undefined): the list keeps the row's own.
+  if (filter.tier && c.contact.tier !== undefined && c.contact.tier !== filter.tier) return false;
+  if (filter.segment && c.contact.segment !== undefined && c.contact.segment !== filter.segment)
+    return false;
   if (filter.q && !matchesSearch(`${c.contact.name} ${c.lastMessagePreview ?? ''}`, filter.q)) {
     return false;
   }
@@ -116,6 +150,11 @@ export function filterFromParams(view: ViewId, params: URLSearchParams): ListFil
   if (label) filter.label = label;
   const level = Number(params.get('level'));
   if (Number.isInteger(level) && level >= 1 && level <= 4) filter.level = level;
+  const tier = params.get('tier');
+  if (tier && TIER.test(tier)) filter.tier = tier;
+  const segment = params.get('segment');
+  if (segment && (SEGMENTS as readonly string[]).includes(segment))
+    filter.segment = segment as Segment;
   const q = params.get('q');
   if (q) filter.q = q;
   return filter;
@@ -129,6 +168,8 @@ export function filterToParams(filter: ListFilter): URLSearchParams {
   if (filter.priority) params.set('priority', filter.priority);
   if (filter.label) params.set('label', filter.label);
   if (filter.level !== undefined) params.set('level', String(filter.level));
+  if (filter.tier) params.set('tier', filter.tier);
+  if (filter.segment) params.set('segment', filter.segment);
   if (filter.q) params.set('q', filter.q);
   return params;
 }
@@ -140,6 +181,8 @@ export function hasNarrowing(filter: ListFilter): boolean {
     filter.priority ||
     filter.label ||
     filter.level ||
+    filter.tier ||
+    filter.segment ||
     filter.q,
   );
 }

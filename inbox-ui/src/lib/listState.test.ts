@@ -258,4 +258,18 @@ describe('listReducer with the combined message event', () => {
     });
     expect(order(next)).toEqual(['b']);
   });
+
+  it('keeps a row’s tier and segment when a live update does not carry them', () => {
+    const row = conversation('c1', {
+      contact: { id: 'k', name: 'A', tier: 'gold', segment: 'loyal' },
+    });
+    const loaded = listReducer(
+      { ...initialListState, key: 'k' },
+      { type: 'page', key: 'k', items: [row], nextCursor: null, append: false },
+    );
+    const live = conversation('c1', { contact: { id: 'k', name: 'A' }, unreadCount: 3 });
+    const next = listReducer(loaded, { type: 'upsert', conversation: live, matches: true });
+    expect(next.items[0]?.contact).toEqual({ id: 'k', name: 'A', tier: 'gold', segment: 'loyal' });
+    expect(next.items[0]?.unreadCount).toBe(3);
+  });
 });

@@ -98,9 +98,27 @@ export function listReducer(state: ListState, action: ListAction): ListState {
           ? { ...state, items: state.items.filter((c) => c.id !== action.conversation.id) }
           : state;
       }
+      // Live payloads may lack the contact's badges (tier, segment): keep the row's.
+      const before = state.items.find((c) => c.id === action.conversation.id);
+      const incoming = action.conversation;
+      const conversation =
+        before && (incoming.contact.tier === undefined || incoming.contact.segment === undefined)
+          ? {
+              ...incoming,
+              contact: {
+                ...incoming.contact,
+                tier:
+                  incoming.contact.tier === undefined ? before.contact.tier : incoming.contact.tier,
+                segment:
+                  incoming.contact.segment === undefined
+                    ? before.contact.segment
+                    : incoming.contact.segment,
+              },
+            }
+          : incoming;
       return {
         ...state,
-        items: place(state.items, action.conversation, state.nextCursor !== null),
+        items: place(state.items, conversation, state.nextCursor !== null),
       };
     }
     case 'message': {

@@ -54,7 +54,20 @@ describe('router', () => {
       },
       { screen: 'inbox', filter: { view: 'unassigned' }, conversationId: null },
       { screen: 'settings', tab: 'teams' },
+      { screen: 'customers', tab: 'churn' },
+      { screen: 'customers', tab: 'merges' },
+      {
+        screen: 'inbox',
+        filter: { view: 'all', tier: 'gold', segment: 'at_risk' },
+        conversationId: null,
+      },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
+  });
+
+  it('opens the Customers screen, churn first', () => {
+    expect(parseRoute('#/customers')).toEqual({ screen: 'customers', tab: 'churn' });
+    expect(parseRoute('#/customers/merges')).toEqual({ screen: 'customers', tab: 'merges' });
+    expect(parseRoute('#/customers/bogus')).toEqual({ screen: 'customers', tab: 'churn' });
   });
 });

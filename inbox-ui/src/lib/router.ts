@@ -3,6 +3,7 @@
 //   #/inbox/<view>[/c/<conversationId>][?status=…&channel=…&q=…]
 //   #/settings/<tab>
 //   #/reports
+//   #/customers/<tab>           churn (customers at risk of leaving) or merges (duplicates)
 import { filterFromParams, filterToParams, isViewId } from './filters';
 import type { ListFilter } from './filters';
 
@@ -21,10 +22,14 @@ export const SETTINGS_TABS = [
 ] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
+export const CUSTOMER_TABS = ['churn', 'merges'] as const;
+export type CustomerTab = (typeof CUSTOMER_TABS)[number];
+
 export type Route =
   | { screen: 'inbox'; filter: ListFilter; conversationId: string | null }
   | { screen: 'settings'; tab: SettingsTab }
-  | { screen: 'reports' };
+  | { screen: 'reports' }
+  | { screen: 'customers'; tab: CustomerTab };
 
 export const DEFAULT_ROUTE: Route = {
   screen: 'inbox',
@@ -52,6 +57,10 @@ export function parseRoute(hash: string): Route {
     return { screen: 'settings', tab };
   }
   if (segments[0] === 'reports') return { screen: 'reports' };
+  if (segments[0] === 'customers') {
+    const tab = CUSTOMER_TABS.find((x) => x === segments[1]) ?? 'churn';
+    return { screen: 'customers', tab };
+  }
   if (segments[0] !== 'inbox') return DEFAULT_ROUTE;
   const view = segments[1] ?? 'mine';
   if (!isViewId(view)) return DEFAULT_ROUTE;
@@ -63,6 +72,7 @@ export function parseRoute(hash: string): Route {
 export function formatRoute(route: Route): string {
   if (route.screen === 'settings') return `#/settings/${route.tab}`;
   if (route.screen === 'reports') return '#/reports';
+  if (route.screen === 'customers') return `#/customers/${route.tab}`;
   const params = filterToParams(route.filter).toString();
   const conv = route.conversationId ? `/c/${encodeURIComponent(route.conversationId)}` : '';
   return `#/inbox/${encodeURIComponent(route.filter.view)}${conv}${params ? `?${params}` : ''}`;

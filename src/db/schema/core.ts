@@ -244,6 +244,10 @@ export const contacts = pgTable(
     index('contacts_tier_idx')
       .on(t.tier)
       .where(sql`${t.mergedIntoId} is null and ${t.lifetimeValue} is not null`),
+    // 0017: the inbox list's value-tier filter.
+    index('contacts_tier_filter_idx')
+      .on(t.tier)
+      .where(sql`${t.tier} is not null`),
   ],
 );
 
@@ -376,6 +380,10 @@ export const messages = pgTable(
     index('messages_external_id_idx')
       .on(t.inboxId, t.externalId)
       .where(sql`${t.externalId} is not null`),
+    // Contact cards (a Telegram customer sharing a phone): merge suggestions look them up.
+    index('messages_shared_contact_idx')
+      .using('btree', sql`((${t.meta} -> 'contact') ->> 'phone')`)
+      .where(sql`${t.meta} ? 'contact'`),
   ],
 );
 

@@ -5,3 +5,4 @@ export * from './routing';
 export * from './crm';
 export * from './bot';
 export * from './reports';
+export * from './merge-suggestions';
