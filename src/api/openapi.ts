@@ -5,6 +5,7 @@ import { conversationPaths } from './conversations.controller';
 import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
 import { crmPaths } from './crm.controller';
+import { orderImportPaths } from './order-import.controller';
 import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
 import { ref, refOrNull, type Json } from './openapi-kit';
@@ -327,6 +328,7 @@ export function openApiDocument(publicUrl: string): Json {
       ...complaintPaths,
       ...automationPaths,
       ...crmPaths,
+      ...orderImportPaths,
       ...botPaths(publicUrl),
     },
   };

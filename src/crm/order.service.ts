@@ -8,7 +8,7 @@ import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import { audit } from '../audit/audit';
 import { AppError, forbidden, notFound } from '../errors';
-import { CsvError, readCsv, resolveMapping, rowToOrder, type ColumnMapping } from './csv';
+import type { CurrencySettingsStore } from './currency-settings';
 import { normalizeForSearch } from '../search/normalize';
 import { contactSearchSource, identityKindInfo } from '../../channels/identities';
 import type { CrmSettingsStore } from './crm-settings';
@@ -22,8 +22,6 @@ import {
 
 export const MAX_ORDERS_PER_REQUEST = 10_000;
 export const MAX_CSV_ROWS = 200_000;
-/** Per-row errors returned at most (the counts stay exact). */
-const MAX_ERRORS_SHOWN = 1000;
 const CHUNK = 1000;
 
 export interface OrderImportResult {
@@ -57,6 +55,7 @@ export class OrderService {
     private readonly uow: UnitOfWork,
     private readonly settings: CrmSettingsStore,
     private readonly access: AccessService,
+    private readonly currencies: CurrencySettingsStore,
   ) {}
 
   requireManager(principal: Principal): void {
@@ -66,49 +65,9 @@ export class OrderService {
   async submit(principal: Principal, rows: RawOrder[]): Promise<OrderImportResult> {
     this.requireManager(principal);
     const { currency } = await this.settings.get();
-    const checked = rows.map((row, i) => normalizeOrder(row, i, currency));
+    const policy = await this.currencies.policy(currency);
+    const checked = rows.map((row, i) => normalizeOrder(row, i, policy));
     return this.write(principal, checked);
-  }
-
-  /**
-   * A CSV file of orders: `dryRun` checks every row and says what an import would do; an import
-   * writes nothing unless every row is good (nothing half-imported), then all of it in one
-   * transaction.
-   */
-  async importCsv(
-    principal: Principal,
-    text: string,
-    mapping: ColumnMapping,
-    dryRun: boolean,
-  ): Promise<OrderImportResult & { rows: number; dryRun: boolean }> {
-    this.requireManager(principal);
-    const { currency } = await this.settings.get();
-    const checked: (NormalizedOrder | OrderRowError)[] = [];
-    let at: ReturnType<typeof resolveMapping> | undefined;
-    try {
-      for (const row of readCsv(text)) {
-        if (!at) {
-          at = resolveMapping(row, mapping);
-          continue;
-        }
-        if (checked.length >= MAX_CSV_ROWS)
-          throw new CsvError(`a file may hold at most ${MAX_CSV_ROWS} orders`);
-        checked.push(normalizeOrder(rowToOrder(row, at), checked.length, currency));
-      }
-    } catch (err) {
-      if (err instanceof CsvError) throw new AppError(400, 'invalid_csv', err.message);
-      throw err;
-    }
-    if (!at) throw new AppError(400, 'invalid_csv', 'the file is empty');
-    if (!checked.length)
-      throw new AppError(400, 'invalid_csv', 'the file has a header but no orders');
-    const rows = checked.length;
-    if (dryRun) {
-      const trial = await this.write(principal, checked, 'dry');
-      return { ...trial, rows, dryRun, errors: trial.errors.slice(0, MAX_ERRORS_SHOWN) };
-    }
-    // One pass: the transaction rolls back at the first sign of a bad row.
-    return { ...(await this.write(principal, checked, 'all-or-nothing')), rows, dryRun };
   }
 
   /** Writes already-checked rows (the CSV import uses this per batch). */
@@ -262,6 +221,8 @@ export class OrderService {
         amount: orders.amount,
         currency: orders.currency,
         orderedAt: orders.orderedAt,
+        originalAmount: orders.originalAmount,
+        originalCurrency: orders.originalCurrency,
       })
       .from(orders)
       .where(
@@ -279,7 +240,10 @@ export class OrderService {
         old.contactId === r.contactId &&
         Number(old.amount) === Number(r.amount) &&
         old.currency === r.currency &&
-        old.orderedAt.getTime() === r.orderedAt.getTime()
+        old.orderedAt.getTime() === r.orderedAt.getTime() &&
+        (old.originalAmount === null ? null : Number(old.originalAmount)) ===
+          (r.original ? Number(r.original.amount) : null) &&
+        old.originalCurrency === (r.original?.currency ?? null)
       ) {
         result.unchanged++;
         return false;
@@ -297,15 +261,19 @@ export class OrderService {
       amount: r.amount,
       currency: r.currency,
       ordered_at: r.orderedAt.toISOString(),
+      original_amount: r.original?.amount ?? null,
+      original_currency: r.original?.currency ?? null,
     }));
     await tx.execute(sql`
-      insert into orders (contact_id, external_id, amount, currency, ordered_at)
-      select contact_id, external_id, amount, currency, ordered_at
+      insert into orders (contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency)
+      select contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency
         from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
-          as x(contact_id uuid, external_id text, amount numeric, currency text, ordered_at timestamptz)
+          as x(contact_id uuid, external_id text, amount numeric, currency text, ordered_at timestamptz,
+               original_amount numeric, original_currency text)
       on conflict (external_id) do update set
         contact_id = excluded.contact_id, amount = excluded.amount,
-        currency = excluded.currency, ordered_at = excluded.ordered_at`);
+        currency = excluded.currency, ordered_at = excluded.ordered_at,
+        original_amount = excluded.original_amount, original_currency = excluded.original_currency`);
     await refreshLifetimeValues(tx, [...touched]);
   }
 

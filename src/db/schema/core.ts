@@ -525,6 +525,9 @@ export const orders = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
     currency: text('currency').notNull(),
     orderedAt: ts('ordered_at').notNull(),
+    /** What the shop sent when it was another accepted currency, converted into `amount`. */
+    originalAmount: numeric('original_amount', { precision: 14, scale: 2 }),
+    originalCurrency: text('original_currency'),
   },
   (t) => [
     uniqueIndex('orders_external_key').on(t.externalId),

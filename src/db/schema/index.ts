@@ -4,3 +4,4 @@ export * from './complaints';
 export * from './routing';
 export * from './crm';
 export * from './bot';
+export * from './imports';
