@@ -531,7 +531,6 @@ export const orders = pgTable(
   },
   (t) => [
     uniqueIndex('orders_external_key').on(t.externalId),
-    index('orders_contact_idx').on(t.contactId),
     index('orders_ordered_at_idx').on(t.orderedAt),
     index('orders_contact_ordered_idx').on(t.contactId, t.orderedAt),
   ],

@@ -56,23 +56,20 @@ export const orderImports = pgTable(
   (t) => [index('order_imports_created_idx').on(t.createdAt)],
 );
 
-/** Checked rows of a running import, until its final transaction moves them into `orders`. */
-export const orderImportRows = pgTable(
-  'order_import_rows',
-  {
-    importId: uuid('import_id')
-      .notNull()
-      .references(() => orderImports.id, { onDelete: 'cascade' }),
-    idx: integer('idx').notNull(),
-    externalId: text('external_id').notNull(),
-    contactId: uuid('contact_id'),
-    identityKind: identityKind('identity_kind'),
-    identityValue: text('identity_value'),
-    amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
-    currency: text('currency').notNull(),
-    originalAmount: numeric('original_amount', { precision: 14, scale: 2 }),
-    originalCurrency: text('original_currency'),
-    orderedAt: ts('ordered_at').notNull(),
-  },
-  (t) => [index('order_import_rows_import_idx').on(t.importId)],
-);
+/**
+ * Checked rows of a running import, until its final transaction moves them into `orders`
+ * (UNLOGGED in migration 0016, without foreign key or index: bulk-written, emptied by its import).
+ */
+export const orderImportRows = pgTable('order_import_rows', {
+  importId: uuid('import_id').notNull(),
+  idx: integer('idx').notNull(),
+  externalId: text('external_id').notNull(),
+  contactId: uuid('contact_id'),
+  identityKind: identityKind('identity_kind'),
+  identityValue: text('identity_value'),
+  amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+  currency: text('currency').notNull(),
+  originalAmount: numeric('original_amount', { precision: 14, scale: 2 }),
+  originalCurrency: text('original_currency'),
+  orderedAt: ts('ordered_at').notNull(),
+});
