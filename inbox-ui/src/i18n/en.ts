@@ -5,6 +5,7 @@
 import { ladderEn } from './ladder';
 import { twilioEn } from './twilio';
 import { botEn } from './bot';
+import { importsEn } from './imports';
 
 export const en = {
   'app.name': 'Switchboard',
@@ -13,6 +14,7 @@ export const en = {
   ...twilioEn,
   ...ladderEn,
   ...botEn,
+  ...importsEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

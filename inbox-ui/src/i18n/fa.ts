@@ -2,6 +2,7 @@ import type { Dictionary } from './core';
 import { ladderFa } from './ladder';
 import { twilioFa } from './twilio';
 import { botFa } from './bot';
+import { importsFa } from './imports';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -12,6 +13,7 @@ export const fa: Dictionary = {
   ...twilioFa,
   ...ladderFa,
   ...botFa,
+  ...importsFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

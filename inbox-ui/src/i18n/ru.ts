@@ -2,6 +2,7 @@ import type { Dictionary } from './core';
 import { ladderRu } from './ladder';
 import { twilioRu } from './twilio';
 import { botRu } from './bot';
+import { importsRu } from './imports';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -12,6 +13,7 @@ export const ru: Dictionary = {
   ...twilioRu,
   ...ladderRu,
   ...botRu,
+  ...importsRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',
