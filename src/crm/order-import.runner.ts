@@ -296,13 +296,16 @@ export class OrderImportRunner {
 
   /** A contact (named after it) for every identity the file has that we do not know. */
   private async createContacts(tx: Executor, importId: string): Promise<number> {
-    const missing = await queryRows<{ kind: IdentityKind; value: string }>(
+    // Their lifetime value is the sum of their orders in this file: written with them, so the
+    // update of lifetime values afterwards finds them right and leaves them alone.
+    const missing = await queryRows<{ kind: IdentityKind; value: string; total: string }>(
       tx,
-      sql`select distinct r.identity_kind::text as kind, r.identity_value as value
-            from (${resolved(importId)}) r where r.contact_id is null`,
+      sql`select r.identity_kind::text as kind, r.identity_value as value, sum(r.amount)::text as total
+            from (${resolved(importId)}) r where r.contact_id is null
+           group by r.identity_kind, r.identity_value`,
     );
-    for (let i = 0; i < missing.length; i += STAGE_CHUNK) {
-      const part = missing.slice(i, i + STAGE_CHUNK).map((identity) => {
+    for (let i = 0; i < missing.length; i += 5000) {
+      const part = missing.slice(i, i + 5000).map((identity) => {
         const name = identityKindInfo(identity.kind).defaultName(identity.value);
         return {
           id: randomUUID(),
@@ -310,12 +313,14 @@ export class OrderImportRunner {
           v: identity.value,
           n: name,
           s: normalizeForSearch(contactSearchSource(name, [identity])),
+          l: identity.total,
         };
       });
       const json = JSON.stringify(part);
       await tx.execute(sql`
-        insert into contacts (id, name, search_text)
-        select x.id, x.n, x.s from json_to_recordset(${json}::json) as x(id uuid, n text, s text)`);
+        insert into contacts (id, name, search_text, lifetime_value)
+        select x.id, x.n, x.s, x.l
+          from json_to_recordset(${json}::json) as x(id uuid, n text, s text, l numeric)`);
       await tx.execute(sql`
         insert into contact_identities (contact_id, kind, value)
         select x.id, x.k::identity_kind, x.v from json_to_recordset(${json}::json) as x(id uuid, k text, v text)`);
