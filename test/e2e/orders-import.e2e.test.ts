@@ -137,4 +137,17 @@ describe.skipIf(!hasChromium)('Settings → Orders import', () => {
     );
     expect(count.body.items[0]).toMatchObject({ status: 'done', created: rows });
   }, 180_000);
+
+  it('sets the accepted currencies and their rates', async () => {
+    await page.getByRole('button', { name: 'Add a currency' }).click();
+    await page.getByLabel('Currency', { exact: true }).last().fill('eur');
+    await page.getByLabel('1 unit = ? USD').last().fill('1,08');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(
+        async () =>
+          (await admin.get<{ rates: Record<string, number> }>('/api/v1/crm/currencies')).body,
+      )
+      .toEqual({ rates: { EUR: 1.08 } });
+  });
 });

@@ -239,7 +239,59 @@ describe('order imports as background jobs', () => {
     expect(outcome.status).toBe(413);
     expect(outcome.sent).toBeLessThan(gigabyte / 4);
     expect(Date.now() - started).toBeLessThan(10_000);
+
+    // Streamed without a length: refused once the limit (64 MB) is passed, not at the end.
+    const streamed = await new Promise<{ status: number; sent: number }>((resolve) => {
+      let sent = 0;
+      let answered = false;
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/api/v1/orders/imports',
+        headers: {
+          authorization: `Bearer ${admin.token}`,
+          'content-type': 'text/csv',
+          'transfer-encoding': 'chunked',
+        },
+      });
+      const chunk = Buffer.alloc(1024 * 1024, 0x42);
+      const pump = () => {
+        while (!answered && !req.destroyed && sent < gigabyte) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+      };
+      req.on('response', (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent });
+        req.destroy();
+      });
+      req.on('error', () => resolve({ status: -1, sent }));
+      pump();
+    });
+    expect(streamed.status).toBe(413);
+    expect(streamed.sent).toBeLessThan(gigabyte / 4);
     expect((await admin.get('/api/v1/orders/imports')).status).toBe(200);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the import routes', async () => {
+    const doc = await request<{ paths: Record<string, unknown> }>(
+      app.url,
+      'GET',
+      '/api/v1/openapi.json',
+    );
+    for (const path of [
+      '/orders/import',
+      '/orders/imports',
+      '/orders/imports/{id}',
+      '/orders/imports/{id}/start',
+      '/crm/currencies',
+    ])
+      expect(doc.body.paths).toHaveProperty([path]);
   });
 });
 
