@@ -178,15 +178,16 @@ export class OrderImportRunner {
     await this.progress(importId, { status: 'importing' });
     signal?.throwIfAborted();
     await this.uow.run(async (tx) => {
-      const contactsCreated = await this.createContacts(tx, importId);
-      const counts = await this.counts(tx, importId);
-      // The contacts whose lifetime value changes: owners (new and old) of the orders written.
+      // The existing contacts whose lifetime value changes: owners (new and old) of the orders
+      // written. Contacts this import creates are not among them: they start with theirs.
       await tx.execute(sql`
         create temp table order_import_touched on commit drop as
         with r as (${resolved(importId)})
         select distinct t.id from r s left join orders o on o.external_id = s.external_id
          cross join lateral (values (s.contact_id), (o.contact_id)) t(id)
          where t.id is not null and ${DIFFERS}`);
+      const contactsCreated = await this.createContacts(tx, importId);
+      const counts = await this.counts(tx, importId);
       await tx.execute(sql`
         insert into orders (contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency)
         select contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency
@@ -296,8 +297,8 @@ export class OrderImportRunner {
 
   /** A contact (named after it) for every identity the file has that we do not know. */
   private async createContacts(tx: Executor, importId: string): Promise<number> {
-    // Their lifetime value is the sum of their orders in this file: written with them, so the
-    // update of lifetime values afterwards finds them right and leaves them alone.
+    // Their lifetime value is the sum of their orders in this file (they have no others), written
+    // with them: the update of lifetime values afterwards leaves them out.
     const missing = await queryRows<{ kind: IdentityKind; value: string; total: string }>(
       tx,
       sql`select r.identity_kind::text as kind, r.identity_value as value, sum(r.amount)::text as total
