@@ -159,8 +159,28 @@ describe('order imports as background jobs', () => {
     );
     expect(after!.lifetime_value).toBe('1420.00');
 
+    // An order moving to a customer we do not know yet: the old owner's value drops with it.
+    const moved = await upload(
+      good.replace('۱۲۰', '220').replace('IMP-4;imp-other@', 'IMP-4;imp-new@'),
+    );
+    await start(moved.body.id, mapping);
+    expect(await finished(moved.body.id)).toMatchObject({
+      updated: 1,
+      unchanged: 3,
+      contactsCreated: 1,
+    });
+    const values = await rows<{ value: string; lifetime_value: string | null }>(
+      sql`select ci.value, c.lifetime_value::text as lifetime_value from contacts c
+            join contact_identities ci on ci.contact_id = c.id
+           where ci.value in ('imp-other@example.com', 'imp-new@example.com') order by ci.value`,
+    );
+    expect(values).toEqual([
+      { value: 'imp-new@example.com', lifetime_value: '1200.00' },
+      { value: 'imp-other@example.com', lifetime_value: null },
+    ]);
+
     const list = await admin.get<{ items: OrderImport[] }>('/api/v1/orders/imports');
-    expect(list.body.items[0]!.id).toBe(changed.body.id);
+    expect(list.body.items[0]!.id).toBe(moved.body.id);
     expect(list.body.items[0]!.errors).toBeUndefined();
   });
 
