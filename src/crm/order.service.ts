@@ -7,7 +7,7 @@ import { queryRows } from '../db/rows';
 import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import { audit } from '../audit/audit';
-import { AppError, forbidden, notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import type { CurrencySettingsStore } from './currency-settings';
 import { normalizeForSearch } from '../search/normalize';
 import { contactSearchSource, identityKindInfo } from '../../channels/identities';
@@ -70,23 +70,12 @@ export class OrderService {
     return this.write(principal, checked);
   }
 
-  /** Writes already-checked rows (the CSV import uses this per batch). */
+  /** Writes already-checked rows: the good ones in one transaction, the others reported. */
   async write(
     principal: Principal,
     checked: (NormalizedOrder | OrderRowError)[],
-    mode: 'good-rows' | 'dry' | 'all-or-nothing' = 'good-rows',
   ): Promise<OrderImportResult> {
-    const dryRun = mode === 'dry';
     const errors = checked.filter(isRowError);
-    const refuse = () => {
-      errors.sort((p, q) => p.index - q.index);
-      return new AppError(
-        422,
-        'invalid_rows',
-        `${errors.length} of ${checked.length} rows have errors (first: row ${errors[0]?.index}, ` +
-          `${errors[0]?.message}); nothing was imported (see a dry run)`,
-      );
-    };
     const seen = new Set<string>();
     const valid: NormalizedOrder[] = [];
     for (const row of checked) {
@@ -102,7 +91,6 @@ export class OrderService {
       seen.add(row.externalId);
       valid.push(row);
     }
-    if (mode === 'all-or-nothing' && errors.length) throw refuse();
     const result: OrderImportResult = {
       created: 0,
       updated: 0,
@@ -110,25 +98,21 @@ export class OrderService {
       contactsCreated: 0,
       errors,
     };
-    if (valid.length) {
-      const work = async (tx: Executor) => {
-        const resolved = await this.resolveContacts(tx, valid, errors, result, dryRun);
-        if (mode === 'all-or-nothing' && errors.length) throw refuse();
+    if (valid.length)
+      await this.uow.run(async (tx) => {
+        const resolved = await this.resolveContacts(tx, valid, errors, result);
         const touched = new Set<string>();
         for (let i = 0; i < resolved.length; i += CHUNK)
-          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, dryRun, touched);
-        if (!dryRun) await refreshLifetimeValues(tx, [...touched]);
-        if (!dryRun && result.created + result.updated)
+          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, touched);
+        await refreshLifetimeValues(tx, [...touched]);
+        if (result.created + result.updated)
           await audit(tx, { type: 'user', id: principal.id }, 'orders', randomUUID(), 'import', {
             created: result.created,
             updated: result.updated,
             contactsCreated: result.contactsCreated,
             errors: errors.length,
           });
-      };
-      if (dryRun) await work(this.db);
-      else await this.uow.run((tx) => work(tx));
-    }
+      });
     errors.sort((p, q) => p.index - q.index);
     return result;
   }
@@ -138,7 +122,6 @@ export class OrderService {
     rows: NormalizedOrder[],
     errors: OrderRowError[],
     result: OrderImportResult,
-    dryRun: boolean,
   ): Promise<(NormalizedOrder & { contactId: string })[]> {
     const byId = [...new Set(rows.flatMap((r) => (r.contactId ? [r.contactId] : [])))];
     const known = new Set<string>();
@@ -166,7 +149,7 @@ export class OrderService {
     }
     const missing = list.filter((i) => !owners.has(identityKey(i)));
     result.contactsCreated = missing.length;
-    if (missing.length && !dryRun) {
+    if (missing.length) {
       for (let i = 0; i < missing.length; i += CHUNK) {
         const part = missing.slice(i, i + CHUNK);
         const created = await tx
@@ -186,9 +169,6 @@ export class OrderService {
           .values(part.map((identity, j) => ({ contactId: created[j]!.id, ...identity })));
         part.forEach((identity, j) => owners.set(identityKey(identity), created[j]!.id));
       }
-    } else if (dryRun) {
-      for (const identity of missing)
-        owners.set(identityKey(identity), `new:${identityKey(identity)}`);
     }
     const out: (NormalizedOrder & { contactId: string })[] = [];
     for (const r of rows) {
@@ -211,7 +191,6 @@ export class OrderService {
     tx: Executor,
     rows: (NormalizedOrder & { contactId: string })[],
     result: OrderImportResult,
-    dryRun: boolean,
     touched: Set<string>,
   ): Promise<void> {
     const existing = await tx
@@ -254,7 +233,7 @@ export class OrderService {
       touched.add(r.contactId);
       return true;
     });
-    if (!changed.length || dryRun) return;
+    if (!changed.length) return;
     const payload = changed.map((r) => ({
       contact_id: r.contactId,
       external_id: r.externalId,
@@ -274,7 +253,6 @@ export class OrderService {
         contact_id = excluded.contact_id, amount = excluded.amount,
         currency = excluded.currency, ordered_at = excluded.ordered_at,
         original_amount = excluded.original_amount, original_currency = excluded.original_currency`);
-    await refreshLifetimeValues(tx, [...touched]);
   }
 
   async forContact(

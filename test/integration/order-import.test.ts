@@ -367,6 +367,35 @@ describe('accepted currencies', () => {
         original_currency: null,
       },
     ]);
+    // The JSON API follows the same rule.
+    const json = await admin.send<{ created: number; errors: { code: string }[] }>(
+      'POST',
+      '/api/v1/orders',
+      {
+        orders: [
+          {
+            externalId: 'CUR-J1',
+            identity: { kind: 'email', value: 'cur@example.com' },
+            amount: 10,
+            currency: 'EUR',
+            placedAt: '2025-05-04',
+          },
+          {
+            externalId: 'CUR-J2',
+            identity: { kind: 'email', value: 'cur@example.com' },
+            amount: 10,
+            currency: 'GBP',
+            placedAt: '2025-05-04',
+          },
+        ],
+      },
+    );
+    expect(json.body.created).toBe(1);
+    expect(json.body.errors.map((e) => e.code)).toEqual(['currency_not_accepted']);
+    const [j1] = await rows<{ amount: string; original_amount: string; original_currency: string }>(
+      sql`select amount::text, original_amount::text, original_currency from orders where external_id = 'CUR-J1'`,
+    );
+    expect(j1).toEqual({ amount: '11.00', original_amount: '10.00', original_currency: 'EUR' });
     await admin.send('PUT', '/api/v1/crm/currencies', { rates: {} });
   });
 });
