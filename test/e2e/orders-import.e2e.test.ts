@@ -99,6 +99,7 @@ describe.skipIf(!hasChromium)('Settings → Orders import', () => {
     ]);
     await page.getByTestId('import-summary').getByText('4 rows have errors').waitFor();
     expect(await page.getByTestId('import-start').isDisabled()).toBe(true);
+    await page.getByRole('tab', { name: 'Orders import' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'orders-import.png'), fullPage: true });
 
     await page.getByTestId('locale-select').selectOption('fa');

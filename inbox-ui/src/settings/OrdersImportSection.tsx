@@ -195,7 +195,7 @@ export default function OrdersImportSection({ run }: { run: Run }) {
                 </td>
                 <td>
                   {t(`imports.status.${imp.status}`)}
-                  {imp.dryRun ? ` (${t('imports.dryRun')})` : ''}
+                  {imp.dryRun && imp.status !== 'checked' ? ` (${t('imports.dryRun')})` : ''}
                 </td>
                 <td>
                   {imp.errorCount
