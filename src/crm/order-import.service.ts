@@ -97,6 +97,14 @@ export class OrderImportService {
     }
     if (!header) throw new AppError(400, 'invalid_csv', 'the file is empty');
     if (!rows) throw new AppError(400, 'invalid_csv', 'the file has a header but no orders');
+    // Files nobody imported within a day are not kept (each may be 64 MB).
+    await this.db
+      .update(orderImports)
+      .set({ status: 'failed', failure: 'expired', content: null, finishedAt: new Date() })
+      .where(
+        sql`${orderImports.status} in ('draft', 'checked')
+            and ${orderImports.createdAt} < now() - interval '1 day'`,
+      );
     const [row] = await this.db
       .insert(orderImports)
       .values({

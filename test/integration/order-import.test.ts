@@ -197,6 +197,15 @@ describe('order imports as background jobs', () => {
       '/api/v1/orders/imports/00000000-0000-4000-8000-000000000000',
     );
     expect(unknown.status).toBe(404);
+    // A file nobody imported within a day is dropped by the next upload.
+    const stale = await upload(good);
+    await app.server.database.db.execute(
+      sql`update order_imports set created_at = now() - interval '25 hours' where id = ${stale.body.id}`,
+    );
+    await upload(good);
+    const expired = await admin.get<OrderImport>(`/api/v1/orders/imports/${stale.body.id}`);
+    expect(expired.body).toMatchObject({ status: 'failed', failure: 'expired' });
+    expect((await start(stale.body.id, mapping)).status).toBe(409);
     const agent = await createAgent(app.url, admin, 'ImportAgent', []);
     expect((await upload(good, agent.token)).status).toBe(403);
     expect((await agent.get('/api/v1/orders/imports')).status).toBe(403);

@@ -46,6 +46,7 @@ export const importsEn = {
     other: 'Nothing was imported: {count} rows have errors.',
   },
   'imports.failedOther': 'Nothing was imported: {reason}',
+  'imports.expired': 'Not imported within a day: the file is no longer kept. Upload it again.',
   'imports.done':
     'Imported: {created} new, {updated} updated, {unchanged} unchanged; new customers: {contacts}.',
   'imports.firstErrors': 'The first {shown} of {count} errors',
@@ -126,6 +127,7 @@ export const importsFa: Record<ImportsKey, Entry> = {
     other: 'هیچ چیز وارد نشد: {count} سطر خطا دارد.',
   },
   'imports.failedOther': 'هیچ چیز وارد نشد: {reason}',
+  'imports.expired': 'در یک روز وارد نشد و فایل دیگر نگه داشته نمی‌شود. دوباره بارگذاری کنید.',
   'imports.done':
     'وارد شد: {created} تازه، {updated} به‌روزشده، {unchanged} بدون تغییر؛ مشتری تازه: {contacts}.',
   'imports.firstErrors': '{shown} خطای نخست از {count}',
@@ -213,6 +215,8 @@ export const importsRu: Record<ImportsKey, Entry> = {
     other: 'Ничего не импортировано: ошибки в {count} строках.',
   },
   'imports.failedOther': 'Ничего не импортировано: {reason}',
+  'imports.expired':
+    'Файл не импортировали в течение суток, и он больше не хранится. Загрузите его снова.',
   'imports.done':
     'Импортировано: новых {created}, обновлено {updated}, без изменений {unchanged}; новых клиентов: {contacts}.',
   'imports.firstErrors': 'Первые {shown} из {count} ошибок',

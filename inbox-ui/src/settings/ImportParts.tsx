@@ -54,7 +54,9 @@ export function ImportSummary({ imp }: { imp: OrderImportDto }) {
     text =
       imp.failure === 'invalid_rows'
         ? t('imports.failedRows', { count: imp.errorCount })
-        : t('imports.failedOther', { reason: imp.failure ?? '' });
+        : imp.failure === 'expired'
+          ? t('imports.expired')
+          : t('imports.failedOther', { reason: imp.failure ?? '' });
   }
   if (!text) return null;
   return (
