@@ -33,6 +33,8 @@ export function limitedText(limit: number): RequestHandler {
       next(new AppError(413, 'payload_too_large', `the file is larger than ${limit} bytes`));
     };
     if (Number(req.headers['content-length'] ?? 0) > limit) return refuse();
+    // Sent as JSON, the body is already read (and not a file): the route says so.
+    if (req.readableEnded) return next();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {

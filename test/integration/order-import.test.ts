@@ -197,6 +197,9 @@ describe('order imports as background jobs', () => {
       '/api/v1/orders/imports/00000000-0000-4000-8000-000000000000',
     );
     expect(unknown.status).toBe(404);
+    const asJson = await admin.send<OrderImport>('POST', '/api/v1/orders/imports', { csv: 'a;b' });
+    expect(asJson.status).toBe(400);
+    expect(asJson.body.error?.code).toBe('invalid_csv');
     // A file nobody imported within a day is dropped by the next upload.
     const stale = await upload(good);
     await app.server.database.db.execute(
