@@ -55,22 +55,9 @@ async function main(): Promise<void> {
     DELIVERY_POLL_MS: '200',
     ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
   });
-  const server = await startServer(config, createLogger(process.env.BENCH_LOG ?? 'error'), { print: () => undefined });
-  if (process.env.BENCH_DEBUG && server.database.kind === 'pglite') {
-    // Which transaction holds the one connection when everything waits.
-    const client = (server.database.db as unknown as { $client: { transaction: (cb: unknown) => Promise<unknown> } }).$client;
-    const original = client.transaction.bind(client);
-    client.transaction = async (cb: unknown) => {
-      const stack = new Error('transaction').stack;
-      const t0 = performance.now();
-      const timer = setInterval(() => console.log(`transaction open ${((performance.now() - t0) / 1000).toFixed(0)} s`, stack), 3000);
-      try {
-        return await original(cb);
-      } finally {
-        clearInterval(timer);
-      }
-    };
-  }
+  const server = await startServer(config, createLogger(process.env.BENCH_LOG ?? 'error'), {
+    print: () => undefined,
+  });
   try {
     const [row] = await queryRows<{ id: string }>(
       server.database.db,

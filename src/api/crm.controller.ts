@@ -1,4 +1,4 @@
-import { Router, text } from 'express';
+import { Router } from 'express';
 import { items, op, ref, type Json } from './openapi-kit';
 import { parse, principalOf } from './http';
 import { idParam } from './schemas';
@@ -8,7 +8,6 @@ import {
   crmSettingsBody,
   mergeBody,
   mergeParams,
-  orderImportQuery,
   ordersBody,
   reportQuery,
 } from './crm.schemas';
@@ -23,9 +22,6 @@ import type { BusinessHoursService } from '../business-hours/business-hours.serv
 import type { UnitOfWork } from '../db/unit-of-work';
 import { audit } from '../audit/audit';
 import { parseOrderTime } from '../crm/order-input';
-
-/** About 200,000 order lines; anything bigger is refused before it is read (413). */
-export const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
 export function crmRoutes(deps: {
   orders: OrderService;
@@ -43,16 +39,6 @@ export function crmRoutes(deps: {
     const { orders } = parse(ordersBody, req.body);
     res.json(await deps.orders.submit(principalOf(req), orders));
   });
-  router.post(
-    '/orders/import',
-    text({ type: () => true, limit: MAX_CSV_BYTES }),
-    async (req, res) => {
-      const { dryRun, ...mapping } = parse(orderImportQuery, req.query);
-      if (typeof req.body !== 'string')
-        throw new AppError(400, 'invalid_csv', 'send the CSV file as the request body');
-      res.json(await deps.orders.importCsv(principalOf(req), req.body, mapping, dryRun === 'true'));
-    },
-  );
   router.get('/contacts/:id/orders', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json(await deps.orders.forContact(principalOf(req), id));
@@ -132,7 +118,7 @@ export function crmRoutes(deps: {
   return router;
 }
 
-const orderResult: Json = {
+export const orderResult: Json = {
   type: 'object',
   required: ['created', 'updated', 'errors'],
   properties: {
@@ -267,29 +253,6 @@ export const crmPaths: Record<string, Json> = {
       'Add or update orders (≤ 10,000), idempotent by externalId; an unknown identity creates ' +
         'its contact; refunds are negative amounts; a bad row is reported by index and skipped',
       { body: ordersBody, response: [200, 'what was written', orderResult] },
-    ),
-  },
-  '/orders/import': {
-    post: op(
-      'Import orders from a CSV file (the raw body, up to 64 MB / 200,000 rows; BOM, `,` `;` or ' +
-        'tab, Persian digits, thousands separators, ISO, DD.MM.YYYY, DD/MM/YYYY or Jalali dates). ' +
-        'The query maps header names to fields. dryRun=true checks every row and reports per-row ' +
-        'errors; an import with any bad row writes nothing (422 invalid_rows)',
-      {
-        query: orderImportQuery,
-        response: [
-          200,
-          'what was (or would be) written',
-          {
-            ...orderResult,
-            properties: {
-              ...(orderResult.properties as Json),
-              rows: { type: 'integer' },
-              dryRun: { type: 'boolean' },
-            },
-          },
-        ],
-      },
     ),
   },
   '/contacts/{id}/orders': {

@@ -66,18 +66,3 @@ export const reportQuery = z
 export const churnQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
   .strict();
-
-const column = z.string().trim().min(1).max(200);
-/** The column mapping (header names) and whether to only check the file. */
-export const orderImportQuery = z
-  .object({
-    externalId: column,
-    amount: column,
-    placedAt: column,
-    currency: column.optional(),
-    contactId: column.optional(),
-    email: column.optional(),
-    phone: column.optional(),
-    dryRun: z.enum(['true', 'false']).default('false'),
-  })
-  .strict();

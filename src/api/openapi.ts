@@ -6,6 +6,7 @@ import { complaintPaths } from './complaints.controller';
 import { automationPaths } from './automation.controller';
 import { crmPaths } from './crm.controller';
 import { customerPaths } from './customers.controller';
+import { orderImportPaths } from './order-import.controller';
 import { botPaths, botSchemas } from './bot.controller';
 import { ladderSchemas } from './openapi-ladder';
 import { mergePaths, ref, refOrNull, type Json } from './openapi-kit';
@@ -337,6 +338,7 @@ export function openApiDocument(publicUrl: string): Json {
         ...complaintPaths,
         ...automationPaths,
         ...crmPaths,
+        ...orderImportPaths,
         ...botPaths(publicUrl),
       },
       customerPaths,

@@ -21,6 +21,10 @@ import type { ConversationRepository } from '../conversations/conversation.repos
 import { MERGE_SUGGEST_JOB, MergeSuggestionService } from '../crm/merge-suggestion.service';
 import { OutreachService } from '../crm/outreach.service';
 import { customerRoutes } from '../api/customers.controller';
+import { orderImportRoutes } from '../api/order-import.controller';
+import { CurrencySettingsStore } from '../crm/currency-settings';
+import { OrderImportRunner } from '../crm/order-import.runner';
+import { ORDER_IMPORT_JOB, OrderImportService } from '../crm/order-import.service';
 
 /** The analytical CRM, composed: orders, customer value (nightly refit), merges, reports. */
 export function crmModule(d: {
@@ -37,7 +41,11 @@ export function crmModule(d: {
   conversationRepo: ConversationRepository;
 }) {
   const settings = new CrmSettingsStore(d.db);
-  const orders = new OrderService(d.db, d.uow, settings, d.access);
+  const currencies = new CurrencySettingsStore(d.db);
+  const orders = new OrderService(d.db, d.uow, settings, d.access, currencies);
+  const runner = new OrderImportRunner(d.db, d.uow, settings, currencies);
+  const imports = new OrderImportService(d.db, d.uow, orders, d.jobs, runner);
+  d.worker.register(ORDER_IMPORT_JOB, imports.handler());
   const clv = new ClvService(d.db, d.uow, settings, d.jobs, d.clock, d.logger);
   const merges = new MergeService(d.uow, d.contactRepo, d.access, d.clock);
   const reports = new ReportService(d.db, d.access);
@@ -62,9 +70,11 @@ export function crmModule(d: {
   const routes: Router[] = [
     crmRoutes({ orders, clv, merges, reports, churn, settings, hours: d.hours, uow: d.uow }),
     customerRoutes({ suggestions, outreach }),
+    orderImportRoutes({ imports, currencies, uow: d.uow }),
   ];
   return {
     orders,
+    imports,
     clv,
     merges,
     reports,

@@ -66,6 +66,7 @@ describe('normalizeOrder', () => {
       amount: '5.00',
       currency: 'IRR',
       orderedAt: new Date('2025-01-01T00:00:00Z'),
+      original: null,
     });
     expect(normalizeIdentity('phone', '0098 912 123 4567')).toEqual({
       kind: 'phone',
@@ -101,5 +102,48 @@ describe('normalizeOrder', () => {
     ],
   ])('%j → %s', (raw, code) => {
     expect(normalizeOrder(raw, 3, 'USD')).toMatchObject({ index: 3, code });
+  });
+});
+
+describe('currency policy', () => {
+  const policy = { base: 'IRR', rates: { USD: 600000, EUR: 650000.5 } };
+  const order = (amount: string, currency?: string) => ({
+    externalId: 'X',
+    identity: { kind: 'email', value: 'a@b.co' },
+    amount,
+    currency,
+    placedAt: '2025-01-01',
+  });
+
+  it('converts an accepted currency into the base one and keeps what was sent', () => {
+    expect(normalizeOrder(order('-12.5', 'usd'), 0, policy)).toMatchObject({
+      amount: '-7500000.00',
+      currency: 'IRR',
+      original: { amount: '-12.50', currency: 'USD' },
+    });
+    expect(normalizeOrder(order('1', 'EUR'), 0, policy)).toMatchObject({ amount: '650000.50' });
+    expect(normalizeOrder(order('۱۲۰'), 0, policy)).toMatchObject({
+      amount: '120.00',
+      currency: 'IRR',
+      original: null,
+    });
+  });
+
+  it('refuses a currency that is not accepted, and a conversion too large to store', () => {
+    expect(normalizeOrder(order('1', 'GBP'), 4, policy)).toMatchObject({
+      index: 4,
+      code: 'currency_not_accepted',
+    });
+    expect(normalizeOrder(order('999999999', 'USD'), 0, policy)).toMatchObject({
+      code: 'amount_out_of_range',
+    });
+  });
+
+  it('accepts any ISO currency as sent when no rates are set', () => {
+    expect(normalizeOrder(order('1', 'GBP'), 0, { base: 'IRR', rates: {} })).toMatchObject({
+      amount: '1.00',
+      currency: 'GBP',
+      original: null,
+    });
   });
 });

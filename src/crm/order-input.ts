@@ -21,6 +21,14 @@ export interface NormalizedOrder {
   amount: string;
   currency: string;
   orderedAt: Date;
+  /** The amount and currency as sent, when converted from another accepted currency. */
+  original: { amount: string; currency: string } | null;
+}
+
+/** The base currency, and the other accepted ones with their rates to it (none: any, as sent). */
+export interface CurrencyPolicy {
+  base: string;
+  rates: Record<string, number>;
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -157,8 +165,11 @@ export interface RawOrder {
 export function normalizeOrder(
   raw: RawOrder,
   index: number,
-  defaultCurrency: string,
+  currencies: string | CurrencyPolicy,
 ): NormalizedOrder | OrderRowError {
+  const policy: CurrencyPolicy =
+    typeof currencies === 'string' ? { base: currencies, rates: {} } : currencies;
+  const defaultCurrency = policy.base;
   const fail = (code: string, message: string): OrderRowError => ({ index, code, message });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     return fail('invalid_row', 'an order must be an object');
@@ -198,7 +209,27 @@ export function normalizeOrder(
   const orderedAt = parseOrderTime(raw.placedAt);
   if (!orderedAt)
     return fail('invalid_date', `placedAt ${JSON.stringify(raw.placedAt)} is not a date`);
-  return { index, externalId: externalId.trim(), contactId, identity, amount, currency, orderedAt };
+  const order = { index, externalId: externalId.trim(), contactId, identity, orderedAt };
+  if (currency === policy.base || !Object.keys(policy.rates).length)
+    return { ...order, amount, currency, original: null };
+  const rate = policy.rates[currency];
+  if (rate === undefined)
+    return fail(
+      'currency_not_accepted',
+      `currency ${currency} is not accepted (accepted: ${[policy.base, ...Object.keys(policy.rates)].join(', ')})`,
+    );
+  const converted = Math.round(Number(amount) * rate * 100) / 100;
+  if (Math.abs(converted) >= MAX_AMOUNT)
+    return fail(
+      'amount_out_of_range',
+      `amount ${amount} ${currency} is too large in ${policy.base}`,
+    );
+  return {
+    ...order,
+    amount: converted.toFixed(2),
+    currency: policy.base,
+    original: { amount, currency },
+  };
 }
 
 export function isRowError(v: NormalizedOrder | OrderRowError): v is OrderRowError {

@@ -7,8 +7,8 @@ import { queryRows } from '../db/rows';
 import type { Principal } from '../auth/auth.service';
 import type { AccessService } from '../auth/access.service';
 import { audit } from '../audit/audit';
-import { AppError, forbidden, notFound } from '../errors';
-import { CsvError, readCsv, resolveMapping, rowToOrder, type ColumnMapping } from './csv';
+import { forbidden, notFound } from '../errors';
+import type { CurrencySettingsStore } from './currency-settings';
 import { normalizeForSearch } from '../search/normalize';
 import { contactSearchSource, identityKindInfo } from '../../channels/identities';
 import type { CrmSettingsStore } from './crm-settings';
@@ -22,8 +22,6 @@ import {
 
 export const MAX_ORDERS_PER_REQUEST = 10_000;
 export const MAX_CSV_ROWS = 200_000;
-/** Per-row errors returned at most (the counts stay exact). */
-const MAX_ERRORS_SHOWN = 1000;
 const CHUNK = 1000;
 
 export interface OrderImportResult {
@@ -57,6 +55,7 @@ export class OrderService {
     private readonly uow: UnitOfWork,
     private readonly settings: CrmSettingsStore,
     private readonly access: AccessService,
+    private readonly currencies: CurrencySettingsStore,
   ) {}
 
   requireManager(principal: Principal): void {
@@ -66,68 +65,17 @@ export class OrderService {
   async submit(principal: Principal, rows: RawOrder[]): Promise<OrderImportResult> {
     this.requireManager(principal);
     const { currency } = await this.settings.get();
-    const checked = rows.map((row, i) => normalizeOrder(row, i, currency));
+    const policy = await this.currencies.policy(currency);
+    const checked = rows.map((row, i) => normalizeOrder(row, i, policy));
     return this.write(principal, checked);
   }
 
-  /**
-   * A CSV file of orders: `dryRun` checks every row and says what an import would do; an import
-   * writes nothing unless every row is good (nothing half-imported), then all of it in one
-   * transaction.
-   */
-  async importCsv(
-    principal: Principal,
-    text: string,
-    mapping: ColumnMapping,
-    dryRun: boolean,
-  ): Promise<OrderImportResult & { rows: number; dryRun: boolean }> {
-    this.requireManager(principal);
-    const { currency } = await this.settings.get();
-    const checked: (NormalizedOrder | OrderRowError)[] = [];
-    let at: ReturnType<typeof resolveMapping> | undefined;
-    try {
-      for (const row of readCsv(text)) {
-        if (!at) {
-          at = resolveMapping(row, mapping);
-          continue;
-        }
-        if (checked.length >= MAX_CSV_ROWS)
-          throw new CsvError(`a file may hold at most ${MAX_CSV_ROWS} orders`);
-        checked.push(normalizeOrder(rowToOrder(row, at), checked.length, currency));
-      }
-    } catch (err) {
-      if (err instanceof CsvError) throw new AppError(400, 'invalid_csv', err.message);
-      throw err;
-    }
-    if (!at) throw new AppError(400, 'invalid_csv', 'the file is empty');
-    if (!checked.length)
-      throw new AppError(400, 'invalid_csv', 'the file has a header but no orders');
-    const rows = checked.length;
-    if (dryRun) {
-      const trial = await this.write(principal, checked, 'dry');
-      return { ...trial, rows, dryRun, errors: trial.errors.slice(0, MAX_ERRORS_SHOWN) };
-    }
-    // One pass: the transaction rolls back at the first sign of a bad row.
-    return { ...(await this.write(principal, checked, 'all-or-nothing')), rows, dryRun };
-  }
-
-  /** Writes already-checked rows (the CSV import uses this per batch). */
+  /** Writes already-checked rows: the good ones in one transaction, the others reported. */
   async write(
     principal: Principal,
     checked: (NormalizedOrder | OrderRowError)[],
-    mode: 'good-rows' | 'dry' | 'all-or-nothing' = 'good-rows',
   ): Promise<OrderImportResult> {
-    const dryRun = mode === 'dry';
     const errors = checked.filter(isRowError);
-    const refuse = () => {
-      errors.sort((p, q) => p.index - q.index);
-      return new AppError(
-        422,
-        'invalid_rows',
-        `${errors.length} of ${checked.length} rows have errors (first: row ${errors[0]?.index}, ` +
-          `${errors[0]?.message}); nothing was imported (see a dry run)`,
-      );
-    };
     const seen = new Set<string>();
     const valid: NormalizedOrder[] = [];
     for (const row of checked) {
@@ -143,7 +91,6 @@ export class OrderService {
       seen.add(row.externalId);
       valid.push(row);
     }
-    if (mode === 'all-or-nothing' && errors.length) throw refuse();
     const result: OrderImportResult = {
       created: 0,
       updated: 0,
@@ -151,25 +98,21 @@ export class OrderService {
       contactsCreated: 0,
       errors,
     };
-    if (valid.length) {
-      const work = async (tx: Executor) => {
-        const resolved = await this.resolveContacts(tx, valid, errors, result, dryRun);
-        if (mode === 'all-or-nothing' && errors.length) throw refuse();
+    if (valid.length)
+      await this.uow.run(async (tx) => {
+        const resolved = await this.resolveContacts(tx, valid, errors, result);
         const touched = new Set<string>();
         for (let i = 0; i < resolved.length; i += CHUNK)
-          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, dryRun, touched);
-        if (!dryRun) await refreshLifetimeValues(tx, [...touched]);
-        if (!dryRun && result.created + result.updated)
+          await this.upsertChunk(tx, resolved.slice(i, i + CHUNK), result, touched);
+        await refreshLifetimeValues(tx, [...touched]);
+        if (result.created + result.updated)
           await audit(tx, { type: 'user', id: principal.id }, 'orders', randomUUID(), 'import', {
             created: result.created,
             updated: result.updated,
             contactsCreated: result.contactsCreated,
             errors: errors.length,
           });
-      };
-      if (dryRun) await work(this.db);
-      else await this.uow.run((tx) => work(tx));
-    }
+      });
     errors.sort((p, q) => p.index - q.index);
     return result;
   }
@@ -179,7 +122,6 @@ export class OrderService {
     rows: NormalizedOrder[],
     errors: OrderRowError[],
     result: OrderImportResult,
-    dryRun: boolean,
   ): Promise<(NormalizedOrder & { contactId: string })[]> {
     const byId = [...new Set(rows.flatMap((r) => (r.contactId ? [r.contactId] : [])))];
     const known = new Set<string>();
@@ -207,7 +149,7 @@ export class OrderService {
     }
     const missing = list.filter((i) => !owners.has(identityKey(i)));
     result.contactsCreated = missing.length;
-    if (missing.length && !dryRun) {
+    if (missing.length) {
       for (let i = 0; i < missing.length; i += CHUNK) {
         const part = missing.slice(i, i + CHUNK);
         const created = await tx
@@ -227,9 +169,6 @@ export class OrderService {
           .values(part.map((identity, j) => ({ contactId: created[j]!.id, ...identity })));
         part.forEach((identity, j) => owners.set(identityKey(identity), created[j]!.id));
       }
-    } else if (dryRun) {
-      for (const identity of missing)
-        owners.set(identityKey(identity), `new:${identityKey(identity)}`);
     }
     const out: (NormalizedOrder & { contactId: string })[] = [];
     for (const r of rows) {
@@ -252,7 +191,6 @@ export class OrderService {
     tx: Executor,
     rows: (NormalizedOrder & { contactId: string })[],
     result: OrderImportResult,
-    dryRun: boolean,
     touched: Set<string>,
   ): Promise<void> {
     const existing = await tx
@@ -262,6 +200,8 @@ export class OrderService {
         amount: orders.amount,
         currency: orders.currency,
         orderedAt: orders.orderedAt,
+        originalAmount: orders.originalAmount,
+        originalCurrency: orders.originalCurrency,
       })
       .from(orders)
       .where(
@@ -279,7 +219,10 @@ export class OrderService {
         old.contactId === r.contactId &&
         Number(old.amount) === Number(r.amount) &&
         old.currency === r.currency &&
-        old.orderedAt.getTime() === r.orderedAt.getTime()
+        old.orderedAt.getTime() === r.orderedAt.getTime() &&
+        (old.originalAmount === null ? null : Number(old.originalAmount)) ===
+          (r.original ? Number(r.original.amount) : null) &&
+        old.originalCurrency === (r.original?.currency ?? null)
       ) {
         result.unchanged++;
         return false;
@@ -290,23 +233,26 @@ export class OrderService {
       touched.add(r.contactId);
       return true;
     });
-    if (!changed.length || dryRun) return;
+    if (!changed.length) return;
     const payload = changed.map((r) => ({
       contact_id: r.contactId,
       external_id: r.externalId,
       amount: r.amount,
       currency: r.currency,
       ordered_at: r.orderedAt.toISOString(),
+      original_amount: r.original?.amount ?? null,
+      original_currency: r.original?.currency ?? null,
     }));
     await tx.execute(sql`
-      insert into orders (contact_id, external_id, amount, currency, ordered_at)
-      select contact_id, external_id, amount, currency, ordered_at
+      insert into orders (contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency)
+      select contact_id, external_id, amount, currency, ordered_at, original_amount, original_currency
         from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
-          as x(contact_id uuid, external_id text, amount numeric, currency text, ordered_at timestamptz)
+          as x(contact_id uuid, external_id text, amount numeric, currency text, ordered_at timestamptz,
+               original_amount numeric, original_currency text)
       on conflict (external_id) do update set
         contact_id = excluded.contact_id, amount = excluded.amount,
-        currency = excluded.currency, ordered_at = excluded.ordered_at`);
-    await refreshLifetimeValues(tx, [...touched]);
+        currency = excluded.currency, ordered_at = excluded.ordered_at,
+        original_amount = excluded.original_amount, original_currency = excluded.original_currency`);
   }
 
   async forContact(

@@ -7,6 +7,7 @@ import { twilioEn } from './twilio';
 import { botEn } from './bot';
 import { reportsEn } from './reports';
 import { customersEn } from './customers';
+import { importsEn } from './imports';
 
 export const en = {
   'app.name': 'Switchboard',
@@ -17,6 +18,7 @@ export const en = {
   ...botEn,
   ...reportsEn,
   ...customersEn,
+  ...importsEn,
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

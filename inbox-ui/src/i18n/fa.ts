@@ -4,6 +4,7 @@ import { twilioFa } from './twilio';
 import { botFa } from './bot';
 import { reportsFa } from './reports';
 import { customersFa } from './customers';
+import { importsFa } from './imports';
 
 // Persian. Half-spaces (ZWNJ, U+200C) are real characters, as in
 // می‌شود and گفت‌وگو. Digits are Persian; numbers passed as variables are formatted by Intl.
@@ -16,6 +17,7 @@ export const fa: Dictionary = {
   ...botFa,
   ...reportsFa,
   ...customersFa,
+  ...importsFa,
 
   'common.save': 'ذخیره',
   'common.cancel': 'انصراف',

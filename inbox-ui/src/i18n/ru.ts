@@ -4,6 +4,7 @@ import { twilioRu } from './twilio';
 import { botRu } from './bot';
 import { reportsRu } from './reports';
 import { customersRu } from './customers';
+import { importsRu } from './imports';
 
 // Russian. Counted phrases carry the four CLDR forms Intl.PluralRules('ru') selects:
 // one (1, 21, 101…), few (2–4, 22–24…), many (0, 5–20, 25…) and other (fractions).
@@ -16,6 +17,7 @@ export const ru: Dictionary = {
   ...botRu,
   ...reportsRu,
   ...customersRu,
+  ...importsRu,
 
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',

@@ -19,6 +19,7 @@ export const SETTINGS_TABS = [
   'categories',
   'webhooks',
   'bot',
+  'orders',
 ] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 

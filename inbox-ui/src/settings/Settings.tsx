@@ -22,6 +22,7 @@ const LADDER_SECTIONS = {
   categories: lazy(() => import('./ladder/CategoriesSection')),
   webhooks: lazy(() => import('./ladder/WebhooksSection')),
 };
+const OrdersImportSection = lazy(() => import('./OrdersImportSection'));
 
 interface Props {
   me: User;
@@ -139,6 +140,11 @@ export default function Settings({ me, tab, onTab, onOpenMenu }: Props) {
           </Suspense>
         ) : null}
         {tab === 'bot' ? <BotSection run={run} /> : null}
+        {tab === 'orders' ? (
+          <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+            <OrdersImportSection run={run} />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );

@@ -540,10 +540,12 @@ export const orders = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
     currency: text('currency').notNull(),
     orderedAt: ts('ordered_at').notNull(),
+    /** What the shop sent when it was another accepted currency, converted into `amount`. */
+    originalAmount: numeric('original_amount', { precision: 14, scale: 2 }),
+    originalCurrency: text('original_currency'),
   },
   (t) => [
     uniqueIndex('orders_external_key').on(t.externalId),
-    index('orders_contact_idx').on(t.contactId),
     index('orders_ordered_at_idx').on(t.orderedAt),
     index('orders_contact_ordered_idx').on(t.contactId, t.orderedAt),
   ],

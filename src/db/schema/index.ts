@@ -6,3 +6,4 @@ export * from './crm';
 export * from './bot';
 export * from './reports';
 export * from './merge-suggestions';
+export * from './imports';
