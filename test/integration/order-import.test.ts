@@ -6,36 +6,10 @@ import {
   login,
   request,
   startTestServer,
-  waitFor,
   type Api,
   type TestServer,
 } from '../helpers/server';
-
-interface RowError {
-  row: number;
-  index: number;
-  field: string;
-  code: string;
-  value: string;
-  message: string;
-}
-interface OrderImport {
-  id: string;
-  status: string;
-  dryRun: boolean;
-  header: string[];
-  proposedMapping: Record<string, string>;
-  totalRows: number;
-  rowsDone: number;
-  errorCount: number;
-  errors?: RowError[];
-  created: number | null;
-  updated: number | null;
-  unchanged: number | null;
-  contactsCreated: number | null;
-  failure: string | null;
-  error?: { code: string; message: string };
-}
+import { orderImports, type OrderImport } from '../helpers/order-imports';
 
 let app: TestServer;
 let admin: Api;
@@ -50,20 +24,7 @@ afterAll(async () => {
 
 const rows = <T>(query: SQL) => queryRows<T>(app.server.database.db, query);
 
-const upload = (csv: string, token = admin.token) =>
-  request<OrderImport>(app.url, 'POST', '/api/v1/orders/imports?fileName=orders.csv', {
-    token,
-    raw: csv,
-    headers: { 'content-type': 'text/csv' },
-  });
-const start = (id: string, mapping: Record<string, string>, dryRun = false) =>
-  admin.send<OrderImport>('POST', `/api/v1/orders/imports/${id}/start`, { mapping, dryRun });
-const finished = (id: string, ms = 60_000) =>
-  waitFor(
-    async () => (await admin.get<OrderImport>(`/api/v1/orders/imports/${id}`)).body,
-    (i) => ['checked', 'done', 'failed'].includes(i.status),
-    ms,
-  );
+const { upload, start, finished } = orderImports(() => ({ url: app.url, admin }));
 
 // BOM, ';', Persian digits, thousands separators, three date formats, a Jalali date, a refund.
 const good =
