@@ -1,16 +1,11 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Server as SocketServer } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
 import { ChannelEnvError, type ChannelDefinition } from '../channels/types';
 import type { WebchatTransport } from '../channels/webchat/definition';
 import { WebchatGateway } from '../channels/webchat/gateway';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './logger';
-import { openDatabase, type Database } from './db/client';
+import type { Database } from './db/client';
 import { UnitOfWork } from './db/unit-of-work';
 import { EventService } from './events/event.service';
 import { AuthService } from './auth/auth.service';
@@ -42,7 +37,6 @@ import { DeliveryJob } from './delivery/delivery.job';
 import { MEDIA_JOB, MediaJob } from './media/media.job';
 import { AttachmentStore } from './attachments/attachment.store';
 import { AttachmentService } from './attachments/attachment.service';
-import { PublicMediaLinks } from './attachments/public-media';
 import { publicMediaRoutes } from './attachments/public-media.controller';
 import { ChannelHost } from './channel-host/channel-host';
 import { HealthTracker } from './channel-host/health';
@@ -50,21 +44,20 @@ import { InboundProcessor } from './channel-host/inbound';
 import { FailedIngestRepository } from './channel-host/failed-ingests';
 import { FailedIngestService } from './channel-host/failed-ingest.service';
 import { ReceiverSupervisor } from './channel-host/receivers';
-import { loadSecretKey, SecretBox } from './channel-host/secret-box';
 import { webhookRouter } from './channel-host/webhook.router';
 import { AgentGateway } from './realtime/agent.gateway';
 import { webchatPort } from './realtime/webchat-port';
-import { apiRouter, createApp } from './api/app';
+import { apiRouter } from './api/app';
 import { authenticate } from './api/http';
 import { authRoutes } from './api/auth.controller';
 import { conversationRoutes } from './api/conversations.controller';
 import { contactRoutes } from './api/contacts.controller';
 import { adminRoutes } from './api/admin.controller';
 import { openApiDocument } from './api/openapi';
-import { seedFirstRun, visitorSecret } from './bootstrap';
 import { systemClock, type Clock } from './clock';
 import type { Resolver } from './net/safe-http';
 import { channelDefinitions, linkSecretOf } from './compose/channels';
+import { openFoundation } from './compose/foundation';
 import { crmModule } from './compose/crm';
 import { ladderModule, type Ladder } from './compose/ladder';
 import { AnonymousContactCleanup } from './contacts/anonymous-cleanup.job';
@@ -114,67 +107,12 @@ export async function startServer(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const { app, ready, stopping } = createApp(logger, {
-    distDir: join(root, 'dist'),
-    demoPage: join(root, 'channels/webchat/widget/demo.html'),
+  const foundation = await openFoundation(config, logger, {
+    root,
+    print: options.print ?? ((line) => process.stdout.write(`${line}\n`)),
   });
-  const http: HttpServer = createServer(app);
-  const io = new SocketServer(http, {
-    // Visitors come from the shop's own site; agents authenticate with a SameSite=Strict cookie
-    // or a token, so no credentials ride on cross-origin requests.
-    cors: { origin: true, credentials: false },
-    maxHttpBufferSize: 1e6,
-    serveClient: false,
-  });
-  // Listen first so /healthz answers 503 while the database migrates.
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(config.PORT, config.HOST, () => resolveListen());
-  });
-  const port = (http.address() as AddressInfo).port;
-
-  let redis: { close(): Promise<void> } | undefined;
-  let database: Database | undefined;
-  try {
-    if (config.REDIS_URL) {
-      const pub = createClient({ url: config.REDIS_URL });
-      const sub = pub.duplicate();
-      await Promise.all([pub.connect(), sub.connect()]);
-      io.adapter(createAdapter(pub, sub));
-      redis = { close: async () => void (await Promise.allSettled([pub.quit(), sub.quit()])) };
-    }
-    database = await openDatabase({
-      databaseUrl: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      poolSize: config.DATABASE_POOL_SIZE,
-      pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
-      onConnectionError: (err) => logger.warn({ err }, 'a database connection was dropped'),
-    });
-  } catch (err) {
-    await new Promise((r) => http.close(r));
-    await redis?.close();
-    throw err;
-  }
+  const { ready, stopping, http, io, port, redis, database, secrets, mediaLinks } = foundation;
   const { db } = database;
-  const secretKey = loadSecretKey(config.SECRET_KEY, config.DATA_DIR);
-  if (config.DATABASE_URL && secretKey.source !== 'env')
-    logger.warn(
-      { keyFile: join(config.DATA_DIR, 'secret.key') },
-      'SECRET_KEY is not set: channel credentials are sealed with a key generated into DATA_DIR. ' +
-        'Every instance sharing this database needs the same key: set SECRET_KEY.',
-    );
-  const secrets = new SecretBox(secretKey.key);
-  const mediaLinks = new PublicMediaLinks(
-    PublicMediaLinks.deriveKey(secretKey.key),
-    config.publicUrl,
-  );
-  await seedFirstRun(
-    db,
-    logger,
-    { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
-    options.print ?? ((line) => process.stdout.write(`${line}\n`)),
-  );
-  const visitorTokenSecret = await visitorSecret(db, config.SESSION_SECRET, secrets);
 
   // ---- persistence and work ---------------------------------------------------------------
   const clock = options.clock ?? systemClock;
@@ -206,7 +144,7 @@ export async function startServer(
     pushToVisitor: (...args) => webchat.gateway?.pushToVisitor(...args),
     agentTyping: (...args) => webchat.gateway?.agentTyping(...args),
   };
-  const linkSecret = linkSecretOf(secretKey.key);
+  const linkSecret = linkSecretOf(foundation.secretKey);
   const botFramework = new BotFrameworkGateway(
     {
       appId: config.MICROSOFT_APP_ID,
@@ -355,9 +293,7 @@ export async function startServer(
       spec = definition.fromEnv?.(config);
       if (spec) await inboxes.ensureFromEnv(definition.kind, spec);
     } catch (err) {
-      await new Promise((r) => http.close(r));
-      await redis?.close();
-      await database.close();
+      await foundation.abandon();
       if (err instanceof ChannelEnvError) throw new ConfigError([err.message]);
       throw err;
     }
@@ -410,7 +346,7 @@ export async function startServer(
       agents: agentGateway,
       logger,
     }),
-    visitorTokenSecret,
+    foundation.visitorTokenSecret,
   );
   webchatGateway.init(io);
   webchat.gateway = webchatGateway;
