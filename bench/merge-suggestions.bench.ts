@@ -8,6 +8,7 @@
  *
  *   DATABASE_URL=…    a fresh database is created on that server (and dropped afterwards)
  */
+import { queryRows } from '../src/db/rows';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/config';
@@ -168,9 +169,12 @@ async function main(): Promise<void> {
 
     const suggestions = server.crm.suggestions;
     const full = await suggestions.refresh('full');
-    const found = (await db.execute(
-      sql`select contact_a, contact_b from merge_suggestions where status = 'open'`,
-    )) as unknown as { rows: { contact_a: string; contact_b: string }[] };
+    const found = {
+      rows: await queryRows<{ contact_a: string; contact_b: string }>(
+        db,
+        sql`select contact_a, contact_b from merge_suggestions where status = 'open'`,
+      ),
+    };
     const pairKey = (x: string, y: string) => (x < y ? `${x}:${y}` : `${y}:${x}`);
     const foundKeys = new Set(found.rows.map((r) => pairKey(r.contact_a, r.contact_b)));
     const expected = rows.flatMap((r, k) =>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows';
 import { sql } from 'drizzle-orm';
 import {
   createAgent,
@@ -36,8 +37,7 @@ let admin: Api;
 let inbox1: string;
 let inbox2: string;
 
-const rows = <T>(query: ReturnType<typeof sql>) =>
-  app.server.database.db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
+const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(app.server.database.db, query);
 
 /** A contact with a conversation in the default web-chat inbox, named `name`. */
 async function contact(name: string): Promise<{ id: string; conversationId: string }> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows';
 import { sql } from 'drizzle-orm';
 import { simulateOrders } from '../../src/clv/simulate';
 import {
@@ -52,8 +53,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const rows = <T>(query: ReturnType<typeof sql>) =>
-  app.server.database.db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
+const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(app.server.database.db, query);
 
 async function contactOf(conversationId: string): Promise<Contact> {
   const conv = await admin.get<Conversation>(`/api/v1/conversations/${conversationId}`);
