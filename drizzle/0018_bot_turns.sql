@@ -1,6 +1,7 @@
 -- 0018: the bot's turn job is written with the message only when the conversation is with the
 -- bot (status decided here, in the ingest's own transaction): no inbox-wide flag cached in memory
--- decides whether a customer gets an answer, and conversations of people cost no bot job.
+-- decides whether a customer gets an answer, and conversations of people cost no bot job; and
+-- the turn goes ahead of bookkeeping in the queue.
 CREATE OR REPLACE FUNCTION ingest_message(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -257,10 +258,13 @@ BEGIN
         OR (v_event = 'conversation.created' AND v_created))
        -- 0018: the bot takes the customer's words only while it holds the conversation
        AND (v_listener <> 'bot' OR v_conv.status = 'bot') THEN
-      INSERT INTO jobs (kind, payload) VALUES ('event', jsonb_build_object(
+      -- 0018: a customer waits on the bot's turn: dated a minute back (URGENT_LEAD_MS), it is
+      -- taken ahead of bookkeeping already due (the worker takes the oldest due first)
+      INSERT INTO jobs (kind, payload, run_at) VALUES ('event', jsonb_build_object(
         'listener', v_listener, 'event', v_event,
         'data', jsonb_build_object('messageId', v_msg.id, 'conversationId', v_conv.id,
-                                   'contactId', v_contact.id, 'inboxId', v_inbox)));
+                                   'contactId', v_contact.id, 'inboxId', v_inbox)),
+        CASE WHEN v_listener = 'bot' THEN now() - interval '1 minute' ELSE now() END);
     END IF;
   END LOOP;
 

@@ -105,6 +105,7 @@ export class MessageService {
         kind: DELIVERY_JOB,
         key: message.id,
         payload: { messageId: message.id },
+        urgent: true,
         maxAttempts: this.opts.maxAttempts,
       });
     }

@@ -9,6 +9,11 @@ export interface NewJob {
   /** At most one pending job per (kind, key). */
   key?: string;
   runAt?: Date;
+  /**
+   * A customer is waiting on it (a reply to send): written as due a minute ago, so the worker
+   * (which takes what is due oldest first) takes it ahead of bookkeeping that is already due.
+   */
+  urgent?: boolean;
   maxAttempts?: number;
   /**
    * With a key: a pending job of that key takes this one's payload and time (a re-snooze),
@@ -16,6 +21,9 @@ export interface NewJob {
    */
   replace?: boolean;
 }
+
+/** How far back urgent work is dated (the bot's turns are dated the same way in SQL). */
+export const URGENT_LEAD_MS = 60_000;
 
 /** A job as a worker holds it: `leaseToken` proves the claim is still ours. */
 export interface ClaimedJob {
@@ -52,7 +60,7 @@ export class JobQueue {
       kind: job.kind,
       key: job.key ?? null,
       payload: job.payload,
-      runAt: job.runAt ?? new Date(),
+      runAt: job.runAt ?? new Date(Date.now() - (job.urgent ? URGENT_LEAD_MS : 0)),
       ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
     };
     if (job.key === undefined) {

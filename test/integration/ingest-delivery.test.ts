@@ -4,6 +4,7 @@ import { ChannelSendError, type InboundMessage } from '../../channels/types';
 import { conversations, inboxes, jobs, messages, type InboxRow } from '../../src/db/schema';
 import type { EventName } from '../../src/events/event-map';
 import { queryRows } from '../../src/db/rows';
+import { JobQueue } from '../../src/jobs/job-queue';
 import { login, startTestServer, type Api, type TestServer, waitFor } from '../helpers/server';
 import { ScriptedProvider, scriptedChannel } from '../helpers/scripted-channel';
 
@@ -361,6 +362,26 @@ describe('outbound delivery', () => {
       status: 'failed',
       failureReason: '21211: invalid To number',
     });
+  });
+});
+
+describe('the job queue', () => {
+  it('takes work a customer waits on ahead of bookkeeping already due', async () => {
+    const queue = new JobQueue(t.server.database.db);
+    const kind = 'test.order'; // no handler: the server's worker leaves these alone
+    const due = Date.now() - 5_000; // already due for a while, one after the other
+    for (let i = 0; i < 5; i++)
+      await queue.enqueue(t.server.database.db, {
+        kind,
+        payload: { n: `listener ${i}` },
+        runAt: new Date(due + i),
+      });
+    await queue.enqueue(t.server.database.db, { kind, payload: { n: 'reply' }, urgent: true });
+    const [first] = await queue.claim([kind], 1, 'test', 30_000);
+    expect(first?.payload).toEqual({ n: 'reply' });
+    const rest = await queue.claim([kind], 10, 'test', 30_000);
+    expect(rest.map((j) => j.payload['n'])).toEqual([0, 1, 2, 3, 4].map((i) => `listener ${i}`));
+    await t.server.database.db.delete(jobs).where(eq(jobs.kind, kind));
   });
 });
 
