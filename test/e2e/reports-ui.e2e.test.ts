@@ -261,7 +261,16 @@ describe.skipIf(!hasChromium)('the Reports page in the browser', () => {
     const report = (await (await answered).json()) as Summary;
     expect(report.conversations.byChannel.map((c) => c.channel)).toEqual(['sms']);
     await expect.poll(() => tableRows('byChannel')).toHaveLength(1);
+    // The address keeps the report: a reload (or a colleague with the link) sees the same one.
+    expect(page.url()).toContain(`inbox=${smsInbox}`);
+    const again = page.waitForResponse(
+      (r) => isSummary(r) && r.url().includes(`inboxId=${smsInbox}`),
+    );
+    await page.reload();
+    await again;
+    expect(await page.getByTestId('filter-inbox').inputValue()).toBe(smsInbox);
     await page.getByTestId('filter-inbox').selectOption('');
+    await expect.poll(() => page.url()).not.toContain('inbox=');
   });
 
   it('reads right to left in Persian, with Persian calendar days', async () => {

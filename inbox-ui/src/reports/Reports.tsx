@@ -2,6 +2,7 @@ import { Suspense, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ladderApi } from '../api/ladder';
 import { reportsApi, type SummaryReport } from '../api/reports';
+import { hashOf, viewFromHash } from './reportUrl';
 import type { User } from '../api/types';
 import { IconMenu } from '../components/Icons';
 import { useI18n } from '../i18n/I18nContext';
@@ -58,11 +59,20 @@ export default function Reports({ me, onOpenMenu }: Props) {
   const { t, locale } = useI18n();
   const today = localDay(new Date());
   const [calendar, setCalendar] = useState<CalendarKind>(locale === 'fa' ? 'persian' : 'gregorian');
-  const [range, setRange] = useState<DayRange>(() => presetRange('last30', today, 'gregorian'));
-  const [teamId, setTeamId] = useState('');
-  const [inboxId, setInboxId] = useState('');
-  const [assigneeId, setAssigneeId] = useState('');
-  const [hoursId, setHoursId] = useState('');
+  // The address carries what is shown (a reload or a shared link opens the same report).
+  const [initial] = useState(() => viewFromHash(window.location.hash));
+  const [range, setRange] = useState<DayRange>(
+    () => initial.range ?? presetRange('last30', today, 'gregorian'),
+  );
+  const [teamId, setTeamId] = useState(initial.teamId);
+  const [inboxId, setInboxId] = useState(initial.inboxId);
+  const [assigneeId, setAssigneeId] = useState(initial.assigneeId);
+  const [hoursId, setHoursId] = useState(initial.hoursId);
+  useEffect(() => {
+    const hash = hashOf({ range, teamId, inboxId, assigneeId, hoursId });
+    // Replacing the entry (no hashchange): the Back button leaves Reports, not each filter.
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [range, teamId, inboxId, assigneeId, hoursId]);
   const [load, setLoad] = useState<Load>({ status: 'loading', report: null });
   const [attempt, setAttempt] = useState(0);
   const { lists, reload } = useReferenceData(LISTS);
