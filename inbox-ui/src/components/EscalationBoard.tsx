@@ -1,10 +1,10 @@
 import { levelKey, formatNumber } from '../i18n/core';
+import { MenuButton } from './MenuButton';
 import { useI18n } from '../i18n/I18nContext';
 import type { Conversation } from '../api/types';
 import { groupBoard } from '../lib/board';
 import { formatWaitingShort } from '../lib/format';
 import type { SlaMarks } from '../lib/sla';
-import { IconMenu } from './Icons';
 import { SlaBadge } from './SlaCountdown';
 
 interface Props {
@@ -37,14 +37,7 @@ export function EscalationBoard({
   return (
     <section className="board" data-testid="escalation-board" aria-label={t('board.title')}>
       <header className="board__header">
-        <button
-          type="button"
-          className="icon-button list-pane__menu"
-          aria-label={t('nav.menu')}
-          onClick={onOpenMenu}
-        >
-          <IconMenu />
-        </button>
+        <MenuButton onClick={onOpenMenu} />
         <h1>{t('board.title')}</h1>
         {!loaded ? <span className="spinner" aria-hidden="true" /> : null}
       </header>

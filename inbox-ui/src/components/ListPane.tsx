@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { MenuButton } from './MenuButton';
 import type { Ref } from 'react';
 import { api } from '../api/client';
 import type { Channel, Priority, SearchResult, Team } from '../api/types';
@@ -23,7 +24,7 @@ import { snippetAround, splitHighlights } from '../lib/search';
 import { ConversationList } from './ConversationList';
 import { Avatar } from './ConversationRow';
 import { segmentLabel } from './ContactSidebar';
-import { ChannelIcon, IconClose, IconMenu, IconSearch } from './Icons';
+import { ChannelIcon, IconClose, IconSearch } from './Icons';
 
 interface Props {
   searchRef?: Ref<HTMLInputElement>;
@@ -93,14 +94,7 @@ export function ListPane({
     <section className="list-pane" aria-label={t('list.label')}>
       <header className="list-pane__header">
         <div className="list-pane__title">
-          <button
-            type="button"
-            className="icon-button list-pane__menu"
-            aria-label={t('nav.menu')}
-            onClick={onOpenMenu}
-          >
-            <IconMenu />
-          </button>
+          <MenuButton onClick={onOpenMenu} />
           <h1 dir="auto">{title}</h1>
           {list.loaded ? (
             <span className="list-pane__count">

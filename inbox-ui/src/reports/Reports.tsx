@@ -1,10 +1,11 @@
 import { Suspense, useEffect, useMemo, useState } from 'react';
+import { MenuButton } from '../components/MenuButton';
 import { api } from '../api/client';
 import { ladderApi } from '../api/ladder';
 import { reportsApi, type SummaryReport } from '../api/reports';
 import { hashOf, viewFromHash } from './reportUrl';
-import type { User } from '../api/types';
-import { IconMenu } from '../components/Icons';
+import { SEGMENTS } from '../lib/filters';
+import { CHANNELS, type User } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import type { MessageKey } from '../i18n/core';
 import { useReferenceData } from '../lib/referenceData';
@@ -29,16 +30,9 @@ const LISTS = {
   categories: () => ladderApi.categories(true),
 };
 
-const SEGMENTS = new Set([
-  'champions',
-  'loyal',
-  'potential',
-  'new',
-  'need_attention',
-  'at_risk',
-  'hibernating',
-]);
-const CHANNELS = new Set(['webchat', 'sms', 'voice', 'email', 'telegram', 'botframework']);
+// Names the app translates; anything else the server sends is shown as it came.
+const KNOWN_SEGMENTS = new Set<string>(SEGMENTS);
+const KNOWN_CHANNELS = new Set<string>(CHANNELS);
 
 interface Props {
   me: User;
@@ -115,10 +109,10 @@ export default function Reports({ me, onOpenMenu }: Props) {
     () =>
       report
         ? reportTables(report, t, {
-            channel: (c) => (CHANNELS.has(c) ? t(`channel.${c}` as MessageKey) : c),
+            channel: (c) => (KNOWN_CHANNELS.has(c) ? t(`channel.${c}` as MessageKey) : c),
             category: (k) =>
               k === 'uncategorised' ? t('reports.uncategorised') : (categoryNames.get(k) ?? k),
-            segment: (s) => (SEGMENTS.has(s) ? t(`crm.segment.${s}` as MessageKey) : s),
+            segment: (s) => (KNOWN_SEGMENTS.has(s) ? t(`crm.segment.${s}` as MessageKey) : s),
           })
         : [],
     [report, t, categoryNames],
@@ -127,14 +121,7 @@ export default function Reports({ me, onOpenMenu }: Props) {
   return (
     <div className="settings reports" data-testid="reports">
       <header className="settings__header">
-        <button
-          type="button"
-          className="icon-button list-pane__menu"
-          aria-label={t('nav.menu')}
-          onClick={onOpenMenu}
-        >
-          <IconMenu />
-        </button>
+        <MenuButton onClick={onOpenMenu} />
         <h1>{t('reports.title')}</h1>
         {load.status === 'loading' ? (
           <span className="muted reports__busy" role="status">

@@ -1,7 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import { MenuButton } from '../components/MenuButton';
 import { api } from '../api/client';
 import type { User } from '../api/types';
-import { IconMenu } from '../components/Icons';
 import { useI18n } from '../i18n/I18nContext';
 import { useReferenceData } from '../lib/referenceData';
 import { SETTINGS_TABS } from '../lib/router';
@@ -77,14 +77,7 @@ export default function Settings({ me, tab, onTab, onOpenMenu }: Props) {
   return (
     <div className="settings">
       <header className="settings__header">
-        <button
-          type="button"
-          className="icon-button list-pane__menu"
-          aria-label={t('nav.menu')}
-          onClick={onOpenMenu}
-        >
-          <IconMenu />
-        </button>
+        <MenuButton onClick={onOpenMenu} />
         <h1>{t('settings.title')}</h1>
       </header>
       <div className="tabs" role="tablist" aria-label={t('settings.title')}>

@@ -1,7 +1,7 @@
 import type { User } from '../../api/types';
+import { MenuButton } from '../MenuButton';
 import { useI18n } from '../../i18n/I18nContext';
 import { CUSTOMER_TABS, formatRoute, type CustomerTab } from '../../lib/router';
-import { IconMenu } from '../Icons';
 import { ChurnList } from './ChurnList';
 import { MergeList } from './MergeList';
 
@@ -21,14 +21,7 @@ export default function Customers({
   return (
     <div className="settings customers" data-testid="customers">
       <header className="settings__header">
-        <button
-          type="button"
-          className="icon-button list-pane__menu"
-          aria-label={t('nav.menu')}
-          onClick={onOpenMenu}
-        >
-          <IconMenu />
-        </button>
+        <MenuButton onClick={onOpenMenu} />
         <h1>{t('customers.title')}</h1>
       </header>
       <div className="tabs" role="tablist" aria-label={t('customers.title')}>
