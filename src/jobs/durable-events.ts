@@ -79,10 +79,9 @@ export class DurableEvents {
     event: K,
     data: DomainEventMap[K],
   ): Promise<number> {
-    const named = this.byEvent.get(event);
     let written = 0;
-    for (const listener of this.listenersOf(event)) {
-      if (!named!.get(listener)!.wants(data as never)) continue;
+    for (const [listener, l] of this.byEvent.get(event) ?? []) {
+      if (!l.active() || !l.wants(data as never)) continue;
       await this.queue.enqueue(tx, { kind: EVENT_JOB, payload: { listener, event, data } });
       written++;
     }
