@@ -1,14 +1,8 @@
 // The orders import over HTTP, as the Settings screen drives it: upload, start, wait.
+import type { ImportRowError } from '../../src/db/schema';
 import { request, waitFor, type Api } from './server';
 
-export interface RowError {
-  row: number;
-  index: number;
-  field: string;
-  code: string;
-  value: string;
-  message: string;
-}
+export type RowError = ImportRowError;
 
 export interface OrderImport {
   id: string;

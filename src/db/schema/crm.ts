@@ -7,12 +7,10 @@ import {
   numeric,
   pgTable,
   text,
-  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 import { contacts, users } from './core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export interface ClvFitParams {
   r: number;

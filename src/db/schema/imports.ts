@@ -1,17 +1,6 @@
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 import { identityKind, users } from './core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** What a CSV import is doing: a draft waits for its mapping; a dry run ends `checked`. */
 export type OrderImportStatus =

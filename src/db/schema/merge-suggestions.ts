@@ -6,14 +6,12 @@ import {
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 import { contacts, users } from './core';
 import { contactMerges } from './crm';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const MERGE_REASONS = ['email', 'phone', 'telegram_phone', 'name'] as const;
 export type MergeReasonKind = (typeof MERGE_REASONS)[number];
