@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { unreachableReason } from '../contacts/reachability';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
   contactIdentities,
@@ -17,12 +18,6 @@ import { AppError, notFound } from '../errors';
 /** The channels we may write first on, and the identity each writes to. */
 export const OUTBOUND_CHANNELS = { sms: 'phone', email: 'email', telegram: 'telegram' } as const;
 export type OutboundChannel = keyof typeof OUTBOUND_CHANNELS;
-
-const UNREACHABLE: Record<string, string> = {
-  blocked: 'the customer has blocked us on this channel',
-  opted_out: 'the customer has opted out of messages on this channel',
-  undeliverable: 'this address cannot receive messages (it bounced)',
-};
 
 function isOutbound(channel: string): channel is OutboundChannel {
   return channel in OUTBOUND_CHANNELS;
@@ -80,11 +75,7 @@ export class OutreachService {
       const identity = identities.find((i) => i.state === 'ok');
       if (!identity) {
         const first = identities[0]!;
-        throw new AppError(
-          409,
-          'unreachable',
-          first.stateReason || UNREACHABLE[first.state] || first.state,
-        );
+        throw new AppError(409, 'unreachable', unreachableReason(first));
       }
       if (scope !== 'all' && !scope.length) throw notFound('inbox');
       const inScope = scope === 'all' ? undefined : inArray(inboxes.id, scope);

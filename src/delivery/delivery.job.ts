@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { unreachableReason } from '../contacts/reachability';
 import { ChannelSendError, type OutboundMessage } from '../../channels/types';
 import type { Db, Executor } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
@@ -22,12 +23,6 @@ import type { JobContext, JobHandler } from '../jobs/worker';
 import { retryDelayMs } from '../jobs/backoff';
 import { withButtons } from '../conversations/dto';
 import type { Logger } from '../logger';
-
-const UNREACHABLE: Record<string, string> = {
-  blocked: 'the customer has blocked us on this channel',
-  opted_out: 'the customer has opted out of messages on this channel',
-  undeliverable: 'this address cannot receive messages (it bounced)',
-};
 
 type Prepared =
   { outbound: OutboundMessage; files: AttachmentRow[] } | { problem: string } | { done: true };
@@ -162,8 +157,7 @@ export class DeliveryJob {
     );
     if (!recipient)
       return { problem: `the contact has no ${definition.recipientKind} identity to send to` };
-    if (recipient.state !== 'ok')
-      return { problem: recipient.stateReason || UNREACHABLE[recipient.state] || recipient.state };
+    if (recipient.state !== 'ok') return { problem: unreachableReason(recipient) };
     const files = await this.db
       .select()
       .from(attachments)
