@@ -9,10 +9,12 @@
  * listeners of every message, deliveries) is waited for and counted in that phase.
  * BENCH_THINK_MS=0 makes every customer answer at once: the saturation throughput.
  *
- *   BENCH_SECONDS=20  BENCH_CONVERSATIONS=1000  BENCH_THINK_MS=10000  BENCH_WARMUP_SECONDS=5
+ *   BENCH_SECONDS=20  BENCH_CONVERSATIONS=1000  BENCH_THINK_MS=10000  BENCH_WARMUP_SECONDS=12
+ *   (the warm-up: 1.2 think times, so every customer has said hello before the window opens)
  *   DATABASE_URL=…    a fresh database is created on that server (and dropped afterwards)
  */
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logger';
@@ -21,18 +23,42 @@ import { botKbEntries, inboxes } from '../src/db/schema';
 import { queryRows } from '../src/db/rows';
 import { createTestStorage } from '../test/helpers/database';
 import { percentile } from './protocol';
+import pg from 'pg';
+
+/** Statements sent to PostgreSQL (each one a round trip and a write to the socket). */
+let statements = 0;
+const sqlSeen = new Map<string, number>();
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  if (process.env.BENCH_DEBUG) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    const key = (text ?? '?').replace(/\s+/g, ' ').slice(0, 90);
+    sqlSeen.set(key, (sqlSeen.get(key) ?? 0) + 1);
+  }
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const thinkMs = Number(process.env.BENCH_THINK_MS ?? 10_000);
-const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
-const think = () =>
-  thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : null;
+// Every customer has said hello (spread over one think time) before the window opens.
+const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? Math.max(5, (1.2 * thinkMs) / 1000));
+/** A customer's pause before answering, cut at the end of the window (it is not work). */
+const think = (until: number) =>
+  thinkMs > 0
+    ? new Promise((r) =>
+        setTimeout(r, Math.min(thinkMs * (0.5 + Math.random()), until - performance.now())),
+      )
+    : null;
 /** A turn whose reply has not come by then is counted as missed (and the customer goes on). */
 const REPLY_TIMEOUT_MS = 120_000;
 let missed = 0;
 /** Bot replies queued so far (every conversation's), for the rate while the queue is long. */
 let botReplies = 0;
+/** Turns the ingesting process left to the worker (its safety net): should stay 0. */
+let turnsLeft = 0;
 
 /** What each customer says after hello, round and round: the menu's first choice, a question. */
 const SCRIPT = ['1', 'How long does delivery take?'];
@@ -42,6 +68,8 @@ interface Phase {
   latencies: number[];
   elapsed: number;
   cpuMs: number;
+  /** Statements sent to PostgreSQL (0 on PGlite, which is not counted). */
+  statements: number;
 }
 
 async function main(): Promise<void> {
@@ -81,8 +109,11 @@ async function main(): Promise<void> {
       }
     });
 
-    const ingestAlone = await run(server, inboxId, false, waiting);
-    const withBot = await run(server, inboxId, true, waiting);
+    // BENCH_ONLY=bot skips the ingest-alone phase (to profile the bot's side alone).
+    const only = process.env.BENCH_ONLY;
+    const skipped: Phase = { count: 1, latencies: [0], elapsed: 1, cpuMs: 0, statements: 0 };
+    const ingestAlone = only === 'bot' ? skipped : await run(server, inboxId, false, waiting);
+    const withBot = only === 'ingest' ? skipped : await run(server, inboxId, true, waiting);
 
     const rate = (r: Phase) => (r.count / r.elapsed) * 1000;
     const cpu = (r: Phase) => r.cpuMs / r.count;
@@ -93,6 +124,8 @@ async function main(): Promise<void> {
     console.log(
       `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued p50 ${ms(percentile(withBot.latencies, 50))}, p99 ${ms(percentile(withBot.latencies, 99))}`,
     );
+    if (turnsLeft)
+      console.log(`  turns left to the worker's safety net (not taken at once): ${turnsLeft}`);
     if (missed)
       console.log(
         `  turns without a reply within ${REPLY_TIMEOUT_MS / 1000} s (left out of the rate and latencies): ${missed}`,
@@ -103,6 +136,10 @@ async function main(): Promise<void> {
     console.log(
       `  CPU of this process per customer message: ${cpu(ingestAlone).toFixed(2)} ms ingest alone, ${cpu(withBot).toFixed(2)} ms with the bot (+${((cpu(withBot) / cpu(ingestAlone) - 1) * 100).toFixed(0)} %)`,
     );
+    if (storage.databaseUrl)
+      console.log(
+        `  statements to PostgreSQL per customer message: ${(ingestAlone.statements / ingestAlone.count).toFixed(1)} ingest alone, ${(withBot.statements / withBot.count).toFixed(1)} with the bot`,
+      );
     if (thinkMs === 0)
       console.log(
         `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
@@ -162,46 +199,76 @@ async function run(
     }
     return performance.now() - t0;
   };
-  const loop = async (durationS: number): Promise<Phase> => {
-    const latencies: number[] = [];
-    const started = performance.now();
-    const end = started + durationS * 1000;
-    const cpu0 = process.cpuUsage();
-    const replies0 = botReplies;
-    let count = 0;
-    const progress = process.env.BENCH_DEBUG
-      ? setInterval(() => console.log(`${bot ? 'bot' : 'ingest'}: ${count} done`), 2000)
-      : undefined;
-    await Promise.all(
-      customers.map(async (c) => {
-        // Customers start spread over one think time, not all in the same millisecond.
-        if (thinkMs > 0 && c.turn === 0)
-          await new Promise((r) => setTimeout(r, Math.random() * thinkMs));
-        while (performance.now() < end) {
-          const latency = await say(c);
-          // A turn not answered in time is counted apart, not as a turn done.
-          if (latency === null) continue;
+  // One continuous run: the customers keep their own pace from the warm-up into the measured
+  // window (stopping and restarting them all would start the window with a thundering herd).
+  const latencies: number[] = [];
+  const started = performance.now();
+  const measureFrom = started + warmup * 1000;
+  const end = measureFrom + seconds * 1000;
+  let count = 0;
+  let cpu0 = process.cpuUsage();
+  let replies0 = botReplies;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  let statements0 = statements;
+  const window = setTimeout(() => {
+    statements0 = statements;
+    sqlSeen.clear();
+    cpu0 = process.cpuUsage();
+    replies0 = botReplies;
+    loopDelay.enable();
+  }, measureFrom - started);
+  const progress = process.env.BENCH_DEBUG
+    ? setInterval(() => console.log(`${bot ? 'bot' : 'ingest'}: ${count} done`), 2000)
+    : undefined;
+  await Promise.all(
+    customers.map(async (c) => {
+      // Customers start spread over one think time, not all in the same millisecond.
+      if (thinkMs > 0) await new Promise((r) => setTimeout(r, Math.random() * thinkMs));
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const latency = await say(c);
+        // A turn not answered in time is counted apart, not as a turn done.
+        if (latency !== null && t0 >= measureFrom) {
           latencies.push(latency);
           count++;
-          await think();
         }
-      }),
+        await think(end);
+      }
+    }),
+  );
+  clearTimeout(window);
+  clearInterval(progress);
+  // The phase's durable work (the ladder's listeners, deliveries, the bot's own turns) is part
+  // of its cost: wait until nothing due is left, so the next phase starts clean.
+  await drained(server);
+  const used = process.cpuUsage(cpu0);
+  const sent = statements - statements0;
+  loopDelay.disable();
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      [...sqlSeen]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
+        .map(([q, k]) => `${String(k).padStart(7)}  ${q}`)
+        .join('\n'),
     );
-    // The phase's durable work (the ladder's listeners, deliveries, the bot's own turns) is part
-    // of its cost: wait until nothing due is left, inside the window, so the next phase starts clean.
-    clearInterval(progress);
-    await drained(server);
-    const used = process.cpuUsage(cpu0);
-    return {
-      // With the bot: replies queued in the window, whichever turn they answered.
-      count: bot ? botReplies - replies0 : count,
-      latencies: latencies.sort((a, b) => a - b),
-      elapsed: performance.now() - started,
-      cpuMs: (used.user + used.system) / 1000,
-    };
+  const [left] = await queryRows<{ n: number }>(
+    server.database.db,
+    sql`select count(*)::int as n from jobs where kind = 'event' and key like 'bot:%'`,
+  );
+  turnsLeft += left?.n ?? 0;
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      `${bot ? 'bot' : 'ingest'}: event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+    );
+  return {
+    // With the bot: replies queued in the window, whichever turn they answered.
+    count: bot ? botReplies - replies0 : count,
+    latencies: latencies.sort((a, b) => a - b),
+    elapsed: performance.now() - measureFrom,
+    cpuMs: (used.user + used.system) / 1000,
+    statements: sent,
   };
-  await loop(warmup);
-  return loop(seconds);
 }
 
 /** Until no job is due or running (a turn's reply, the listeners of every message). */

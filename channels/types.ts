@@ -322,6 +322,12 @@ export interface ChannelDefinition<C extends Record<string, unknown> = Record<st
   /** Which identity kind its customers have, and replies go to. */
   recipientKind: IdentityKind;
   supportsTyping: boolean;
+  /**
+   * `send` only hands the message to a live transport that replays what a customer missed when
+   * they come back (the web widget): a reply may then be recorded sent as it commits and pushed
+   * right after, without a delivery job.
+   */
+  sendsAtCommit?: boolean;
   /** Conversations keyed by thread (a group chat) rather than by contact. */
   threaded: boolean;
   /** Per inbox, when its settings decide (a Telegram bot that serves groups); else `threaded`. */

@@ -19,6 +19,8 @@ export function webchatChannel(
     displayName: 'Web chat',
     recipientKind: 'webchat',
     supportsTyping: true,
+    // send() is a push to the visitor's room; the widget replays the conversation on connect.
+    sendsAtCommit: true,
     threaded: false,
     credentials: noCredentials,
     credentialKeys: [],

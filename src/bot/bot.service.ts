@@ -1,150 +1,148 @@
 import { ConversationState } from 'botbuilder-core';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
-import { identityKindInfo } from '../../channels/identities';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import {
-  complaintCategories,
   contacts,
   conversations,
   messages,
-  orders,
   type BotLanguage,
   type IdentityKind,
   type ConversationRow,
 } from '../db/schema';
-import type { Emit } from '../events/event-map';
+import type { Emit, EventMap } from '../events/event-map';
 import type { Publish } from '../events/domain-events';
 import type { DurableEvents } from '../jobs/durable-events';
+import { EVENT_JOB } from '../jobs/durable-events';
+import type { JobQueue } from '../jobs/job-queue';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { MessageService } from '../conversations/message.service';
 import type { ComplaintService } from '../complaints/complaint.service';
-import type { SlaService } from '../sla/sla.service';
-import type { BusinessHoursService } from '../business-hours/business-hours.service';
-import { addBusinessSeconds, isOpen, nextOpening, type Calendar } from '../business-hours/calendar';
-import { budgetFor, selectPolicy } from '../sla/sla-clock';
+import type { AtCommitDelivery } from '../delivery/at-commit';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { SwitchboardAdapter, type BotReply } from './adapter';
 import { SwitchboardBot } from './bot';
-import type { BotContentService } from './bot-content.service';
 import { DbStorage, EtagConflictError, type StoredDoc } from './db-storage';
+import { FastTurns } from './fast-turn';
 import { KeyedQueue } from './keyed-queue';
 import type { JobContext } from '../jobs/worker';
 import { queryRows } from '../db/rows';
 import { rowFromJson } from '../db/json-row';
-import {
-  setPorts,
-  type BotPorts,
-  type ComplaintFields,
-  type HandoverReason,
-  type OpeningHours,
-} from './ports';
+import { setPorts, type ComplaintFields, type HandoverReason } from './ports';
 import { handoverNote, type TranscriptLine } from './transcript';
+import { conversationStateKey, customerName, type TurnKit, type TurnSubject } from './turn-kit';
 
 const MAX_ETAG_RETRIES = 5;
 
 /** The conversation as the turn finds it before its transaction. */
-interface Before {
+interface Before extends TurnSubject {
   status: ConversationRow['status'];
-  inboxId: string;
-  channel: ConversationRow['channel'];
-  priority: ConversationRow['priority'];
-  level: number;
-  tier: string | null;
-  businessHoursId: string | null;
 }
 
-/** What a turn reads before its transaction: PGlite has one connection, and caches answer fast. */
-interface Prepared {
-  texts: Map<BotLanguage, Awaited<ReturnType<BotContentService['texts']>>>;
-  inboxCalendar: Calendar;
-  /** When a person is due to answer a new level-1 complaint here, from the SLA policy. */
-  complaintDue: (now: Date) => Date | null;
-}
+/** Who takes the turn's job: the worker (holding its lease), or this process (by its key). */
+type Claim = { job: JobContext } | { key: string };
 
 /**
  * Runs the bot on conversations in status `bot`: each customer message is a turn (one at a time
- * per conversation; an eTag conflict with another instance's turn retries it), the bot's
- * replies become `bot` messages through the delivery queue, and a handover opens the
- * conversation to people with the transcript and the fields collected, in the same
- * transaction as the turn's state.
+ * per conversation in this process; an eTag conflict with another instance's turn retries it).
+ * The process that ingested the message takes the turn at once, outside a transaction, and
+ * commits its outcome in one statement (FastTurns); a turn that opens a complaint or hands over,
+ * or whose state changed meanwhile, runs again in one transaction that locks the conversation.
+ * The turn's job, written with the message, is the safety net: the worker takes it only when
+ * the ingesting process could not. A handover opens the conversation to people with the
+ * transcript and the fields collected, in the same transaction as the turn's state.
  */
 export class BotService {
   private readonly storage: DbStorage;
   private readonly bot: SwitchboardBot;
   private readonly adapter = new SwitchboardAdapter();
   private readonly queue = new KeyedQueue();
+  private readonly fast: FastTurns;
   constructor(
     private readonly db: Db,
     private readonly uow: UnitOfWork,
     private readonly conversationRepo: ConversationRepository,
     private readonly messageService: MessageService,
     private readonly complaints: ComplaintService,
-    private readonly sla: SlaService,
-    private readonly hours: BusinessHoursService,
-    private readonly content: BotContentService,
+    private readonly kit: TurnKit,
+    private readonly jobs: JobQueue,
+    private readonly durable: DurableEvents,
+    atCommit: AtCommitDelivery,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    opts: { maxAttempts: number },
   ) {
     this.storage = new DbStorage(db);
     this.bot = new SwitchboardBot(new ConversationState(this.storage));
+    this.fast = new FastTurns(
+      db,
+      uow,
+      this.storage,
+      this.bot,
+      kit,
+      conversationRepo,
+      durable,
+      atCommit,
+      opts,
+    );
   }
 
-  register(durable: DurableEvents): void {
-    durable.on('message.received', 'bot', (e, ctx) =>
+  register(): void {
+    this.durable.on('message.received', 'bot', (e, ctx) =>
       this.onMessage(e.conversationId, e.messageId, ctx),
     );
   }
 
-  /** One customer message, one turn: in order per conversation, retried on an eTag conflict. */
-  async onMessage(conversationId: string, messageId: string, job?: JobContext): Promise<void> {
-    await this.queue.run(conversationId, async () => {
-      for (let attempt = 1; ; attempt++) {
+  /**
+   * A customer's message this process just ingested into a bot conversation: the turn, now.
+   * When it cannot finish, its job is made due for the worker (with retries).
+   */
+  async onIngested(due: EventMap['bot.turn']): Promise<void> {
+    const { conversation, message, bot } = due;
+    await this.queue.run(conversation.id, async () => {
+      try {
+        let outcome: 'done' | 'slow' = 'slow';
         try {
-          return await this.turn(conversationId, messageId, job);
+          outcome = await this.fast.run(due);
         } catch (err) {
-          if (!(err instanceof EtagConflictError) || attempt >= MAX_ETAG_RETRIES) throw err;
-          this.logger.info({ conversationId, attempt }, 'bot: state changed meanwhile, turn again');
+          this.logger.warn(
+            { err, conversationId: conversation.id },
+            'bot: quick turn failed, taking it in a transaction',
+          );
         }
+        if (outcome === 'slow')
+          await this.withRetries(conversation.id, message.id, { key: bot.job_key });
+      } catch (err) {
+        this.logger.error(
+          { err, conversationId: conversation.id, messageId: message.id },
+          'bot turn failed: the worker takes it again',
+        );
+        await this.jobs.dueNow(EVENT_JOB, bot.job_key);
       }
     });
   }
 
-  private async prepare(conv: Before): Promise<Prepared> {
-    const tier = conv.tier;
-    const policies = await this.sla.enabledPolicies();
-    const policy = selectPolicy(policies, {
-      tier,
-      priority: conv.priority,
-      inboxId: conv.inboxId,
-      channel: conv.channel,
-      level: Math.max(1, conv.level),
-    });
-    const budget = policy ? budgetFor(policy, 'firstResponse', Math.max(1, conv.level)) : null;
-    const policyCalendar = await this.hours.calendar(policy?.businessHoursId);
-    const texts = new Map(
-      await Promise.all(
-        (['en', 'fa', 'ru'] as const).map(async (l) => [l, await this.content.texts(l)] as const),
-      ),
+  /** One customer message, one turn: in order per conversation, retried on an eTag conflict. */
+  async onMessage(conversationId: string, messageId: string, job: JobContext): Promise<void> {
+    await this.queue.run(conversationId, () =>
+      this.withRetries(conversationId, messageId, { job }),
     );
-    await this.content.kb();
-    return {
-      texts,
-      inboxCalendar: await this.hours.calendar(conv.businessHoursId),
-      complaintDue: (now) => {
-        if (budget === null) return null;
-        try {
-          return addBusinessSeconds(policyCalendar, now, budget);
-        } catch {
-          return null;
-        }
-      },
-    };
   }
 
-  private async turn(conversationId: string, messageId: string, job?: JobContext): Promise<void> {
+  private async withRetries(conversationId: string, messageId: string, claim: Claim) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.turn(conversationId, messageId, claim);
+      } catch (err) {
+        if (!(err instanceof EtagConflictError) || attempt >= MAX_ETAG_RETRIES) throw err;
+        this.logger.info({ conversationId, attempt }, 'bot: state changed meanwhile, turn again');
+      }
+    }
+  }
+
+  private async turn(conversationId: string, messageId: string, claim: Claim): Promise<void> {
     // What the caches need, read before the transaction (PGlite has one connection).
     const [before] = await queryRows<Before>(
       this.db,
@@ -154,24 +152,60 @@ export class BotService {
             join inboxes i on i.id = c.inbox_id
            where c.id = ${conversationId}::uuid`,
     );
-    if (before?.status !== 'bot') return;
-    const prepared = await this.prepare(before);
+    if (before?.status !== 'bot') {
+      if ('key' in claim) await this.jobs.takeKeyed(this.db, EVENT_JOB, claim.key);
+      return;
+    }
+    const prepared = await this.kit.prepare(before);
     await this.uow.run(async (tx, emit, publish) => {
       // botbuilder's ConversationState keeps the dialog under this key (read with the lock).
-      const stateKey = `${before.channel}/conversations/${conversationId}/`;
+      const stateKey = conversationStateKey(before.channel, conversationId);
       const locked = await this.lockTurn(tx, conversationId, messageId, stateKey);
       if (!locked) return;
+      // The job is done exactly when the turn commits (a retried job finds it done); a job
+      // someone else holds is theirs to finish.
+      if ('job' in claim) await claim.job.complete(tx);
+      else if (!(await this.jobs.takeKeyed(tx, EVENT_JOB, claim.key))) return;
       const { conv, message, botEnabled, contact, state } = locked;
       if (conv.status !== 'bot') return;
       if (!message || message.senderType !== 'contact') return;
-      // The job is done exactly when the turn commits (a retried job finds it done).
-      if (job) await job.complete(tx);
       if (!botEnabled) {
         // The bot was switched off for this inbox: whoever waits on it goes to people.
         await this.openToPeople(tx, emit, publish, conv, 'bot switched off', undefined);
         return;
       }
-      const ports = this.portsFor(tx, emit, publish, conv, prepared);
+      let handover: { reason: HandoverReason; fields: ComplaintFields | undefined } | undefined;
+      const ports = this.kit.ports(tx, conv.contactId, prepared, {
+        rememberLanguage: async (l) => {
+          await tx
+            .update(contacts)
+            .set({ language: l, updatedAt: new Date() })
+            .where(eq(contacts.id, conv.contactId));
+        },
+        openComplaint: async (fields) => {
+          const complaint = await this.complaints.openIn(
+            tx,
+            emit,
+            publish,
+            conv,
+            {
+              category: fields.category,
+              description: fields.order
+                ? `${fields.description}\n\nOrder: ${fields.order}`
+                : fields.description,
+              desiredOutcome: fields.desiredOutcome,
+            },
+            { type: 'bot' },
+          );
+          return {
+            reference: complaint.reference,
+            dueAt: prepared.complaintDue(this.clock.now()),
+          };
+        },
+        handover: async (reason, fields) => {
+          handover = { reason, fields };
+        },
+      });
       const replies = await this.storage.within(
         tx,
         () =>
@@ -187,22 +221,15 @@ export class BotService {
               timestamp: message.createdAt,
             },
             async (context) => {
-              setPorts(context, ports.ports);
+              setPorts(context, ports);
               await this.bot.run(context, { profileLanguage: contact.language, hint: null });
             },
           ),
         state,
       );
       await this.post(tx, emit, publish, conv, replies);
-      if (ports.handover)
-        await this.openToPeople(
-          tx,
-          emit,
-          publish,
-          conv,
-          ports.handover.reason,
-          ports.handover.fields,
-        );
+      if (handover)
+        await this.openToPeople(tx, emit, publish, conv, handover.reason, handover.fields);
     });
   }
 
@@ -260,11 +287,6 @@ export class BotService {
              for update of c`,
     );
     if (!row) return null;
-    const name = row.name?.trim() ?? '';
-    // A name made up from an identity ("Visitor 3F9A2B", a phone number) is not theirs.
-    const madeUp = row.identities.some(
-      (i) => i.value === name || identityKindInfo(i.kind).defaultName(i.value) === name,
-    );
     return {
       conv: rowFromJson(conversations, row.conv),
       botEnabled: row.bot_enabled,
@@ -274,85 +296,9 @@ export class BotService {
         text: row.message.text,
         createdAt: new Date(row.message.created_at),
       },
-      contact: { name: name && !madeUp ? name : '', language: row.language },
+      contact: { name: customerName(row.name, row.identities), language: row.language },
       state: new Map([[stateKey, row.state]]),
     };
-  }
-
-  private portsFor(tx: Tx, emit: Emit, publish: Publish, conv: ConversationRow, p: Prepared) {
-    const state: {
-      ports: BotPorts;
-      handover?: { reason: HandoverReason; fields: ComplaintFields | undefined };
-    } = {
-      ports: {
-        texts: async (l) => p.texts.get(l)!,
-        answer: (l, q) => this.content.answer(l, q),
-        findOrder: async (number) => {
-          const [order] = await tx
-            .select()
-            .from(orders)
-            .where(
-              and(
-                eq(orders.contactId, conv.contactId),
-                sql`lower(${orders.externalId}) = lower(${number})`,
-              ),
-            )
-            .limit(1);
-          return order
-            ? {
-                externalId: order.externalId,
-                amount: order.amount,
-                currency: order.currency,
-                orderedAt: order.orderedAt,
-              }
-            : null;
-        },
-        categories: async (l) => {
-          const rows = await tx
-            .select()
-            .from(complaintCategories)
-            .where(eq(complaintCategories.active, true))
-            .orderBy(asc(complaintCategories.position), asc(complaintCategories.key));
-          return rows.map((r) => ({ key: r.key, name: r.names[l] || r.names.en || r.key }));
-        },
-        rememberLanguage: async (l) => {
-          await tx
-            .update(contacts)
-            .set({ language: l, updatedAt: new Date() })
-            .where(eq(contacts.id, conv.contactId));
-        },
-        openComplaint: async (fields) => {
-          const complaint = await this.complaints.openIn(
-            tx,
-            emit,
-            publish,
-            conv,
-            {
-              category: fields.category,
-              description: fields.order
-                ? `${fields.description}\n\nOrder: ${fields.order}`
-                : fields.description,
-              desiredOutcome: fields.desiredOutcome,
-            },
-            { type: 'bot' },
-          );
-          return { reference: complaint.reference, dueAt: p.complaintDue(this.clock.now()) };
-        },
-        hours: async (): Promise<OpeningHours> => {
-          const now = this.clock.now();
-          const openNow = isOpen(p.inboxCalendar, now);
-          return {
-            openNow,
-            opensAt: openNow ? null : nextOpening(p.inboxCalendar, now),
-            timeZone: p.inboxCalendar.timeZone,
-          };
-        },
-        handover: async (reason, fields) => {
-          state.handover = { reason, fields };
-        },
-      },
-    };
-    return state;
   }
 
   /** Status bot → open (routing assigns), with a private note: why, what was collected, the transcript. */

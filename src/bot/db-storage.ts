@@ -12,8 +12,25 @@ export class EtagConflictError extends Error {
   }
 }
 
+/** A turn taken outside a transaction did something only a transaction can hold. */
+export class NeedsTransaction extends Error {
+  constructor(what: string) {
+    super(`the bot turn needs a transaction: ${what}`);
+    this.name = 'NeedsTransaction';
+  }
+}
+
+/** A write held back by a captured turn: the document, and the eTag it must still match. */
+export interface CapturedWrite {
+  doc: Record<string, unknown>;
+  /** null: the document must not exist yet. */
+  etag: number | null;
+}
+
 interface Scope {
   executor: Executor;
+  /** A captured turn: writes are recorded here, for the caller to commit, not executed. */
+  writes?: Map<string, CapturedWrite>;
   /** What this turn read: key → eTag, or null for a document that did not exist. */
   read: Map<string, string | null>;
   /** Documents the turn read with its other reads: key → document, or null (none stored). */
@@ -49,6 +66,18 @@ export class DbStorage implements Storage {
     return this.scope.run({ executor: tx, read: new Map(), known }, work);
   }
 
+  /**
+   * A turn outside any transaction: reads come from `known` (else the database), writes are
+   * recorded in `writes` with the eTag each must match when the caller commits them.
+   */
+  capture<T>(
+    writes: Map<string, CapturedWrite>,
+    work: () => Promise<T>,
+    known: Map<string, StoredDoc | null>,
+  ): Promise<T> {
+    return this.scope.run({ executor: this.db, read: new Map(), known, writes }, work);
+  }
+
   private get executor(): Executor {
     return this.scope.getStore()?.executor ?? this.db;
   }
@@ -81,9 +110,21 @@ export class DbStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
+    const captured = this.scope.getStore()?.writes;
     for (const [key, item] of Object.entries(changes)) {
       const { eTag: given, ...doc } = (item ?? {}) as Record<string, unknown>;
       const eTag = this.expected(key, given);
+      if (captured) {
+        const held = captured.get(key);
+        if (held) held.doc = doc;
+        else if (eTag === '*') throw new NeedsTransaction(`an overwrite of unread state ${key}`);
+        else
+          captured.set(key, {
+            doc,
+            etag: typeof eTag === 'string' && /^\d+$/.test(eTag) ? Number(eTag) : null,
+          });
+        continue;
+      }
       const now = new Date();
       let written: { key: string; etag: number }[];
       if (eTag === '*') {
@@ -116,6 +157,7 @@ export class DbStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
+    if (keys.length && this.scope.getStore()?.writes) throw new NeedsTransaction('a state delete');
     if (keys.length) await this.executor.delete(botState).where(inArray(botState.key, keys));
   }
 }

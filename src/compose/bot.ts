@@ -8,6 +8,10 @@ import type { AccessService } from '../auth/access.service';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { MessageService } from '../conversations/message.service';
 import type { DurableEvents } from '../jobs/durable-events';
+import type { JobQueue } from '../jobs/job-queue';
+import type { ChannelHost } from '../channel-host/channel-host';
+import { AtCommitDelivery } from '../delivery/at-commit';
+import { TurnKit } from '../bot/turn-kit';
 import type { EventService } from '../events/event.service';
 import type { IngestService } from '../ingest/ingest.service';
 import type { InboxRepository } from '../inboxes/inbox.repository';
@@ -27,6 +31,10 @@ export interface BotDeps {
   logger: Logger;
   events: EventService;
   durable: DurableEvents;
+  jobs: JobQueue;
+  host: ChannelHost;
+  /** Delivery attempts of the bot's replies (DELIVERY_MAX_ATTEMPTS). */
+  maxAttempts: number;
   access: AccessService;
   conversationRepo: ConversationRepository;
   messages: MessageService;
@@ -49,13 +57,17 @@ export function botModule(d: BotDeps) {
     d.conversationRepo,
     d.messages,
     d.ladder.complaints,
-    d.ladder.sla,
-    d.ladder.hours,
-    content,
+    new TurnKit(content, d.ladder.sla, d.ladder.hours, d.clock),
+    d.jobs,
+    d.durable,
+    new AtCommitDelivery(d.host, d.logger),
     d.clock,
     d.logger,
+    { maxAttempts: d.maxAttempts },
   );
-  service.register(d.durable);
+  service.register();
+  // The process that ingested a customer's message takes the bot's turn at once.
+  d.events.on('bot.turn', (due) => service.onIngested(due));
   const trial = new BotTryService(d.db, content, d.ladder.complaints, d.access, d.clock);
 
   // The Bot Framework inbox is made on the first activity, with the bot on: that is its point.

@@ -34,6 +34,30 @@ export interface PostInput {
   actor?: Actor | undefined;
 }
 
+/** The stored form of an outbound message's words and buttons (one place for every writer). */
+export function outboundContent(input: Pick<PostInput, 'text' | 'buttons' | 'meta'>): {
+  text: string;
+  searchText: string;
+  meta: Record<string, unknown>;
+  preview: string;
+} {
+  const text = cleanText(input.text);
+  return {
+    text,
+    searchText: normalizeForSearch(text),
+    meta: input.buttons?.length
+      ? {
+          ...input.meta,
+          buttons: input.buttons.map((b) => ({
+            label: cleanText(b.label),
+            value: cleanText(b.value),
+          })),
+        }
+      : (input.meta ?? {}),
+    preview: previewOf(text || '📎'),
+  };
+}
+
 /**
  * Outbound messages (agents' replies and notes, the bot's answers, rules' messages), edits and
  * delivery statuses. `post` is the one way to add an outbound message: the message, its delivery
@@ -56,7 +80,8 @@ export class MessageService {
     conversation: ConversationRow,
     input: PostInput,
   ): Promise<MessageDto> {
-    const text = cleanText(input.text);
+    const content = outboundContent(input);
+    const text = content.text;
     const isPrivate = input.private ?? false;
     const fileIds = [...new Set(input.attachmentIds ?? [])];
     if (!text.trim() && !fileIds.length)
@@ -69,18 +94,10 @@ export class MessageService {
       senderType: input.sender.type,
       senderId: input.sender.type === 'user' ? input.sender.id : null,
       text,
-      searchText: normalizeForSearch(text),
+      searchText: content.searchText,
       private: isPrivate,
       status: isPrivate ? 'sent' : 'queued',
-      meta: input.buttons?.length
-        ? {
-            ...input.meta,
-            buttons: input.buttons.map((b) => ({
-              label: cleanText(b.label),
-              value: cleanText(b.value),
-            })),
-          }
-        : (input.meta ?? {}),
+      meta: content.meta,
       createdAt: now,
       updatedAt: now,
     });
@@ -114,7 +131,7 @@ export class MessageService {
       .update(conversations)
       .set({
         lastMessageAt: now,
-        lastMessagePreview: isPrivate ? conversation.lastMessagePreview : previewOf(text || '📎'),
+        lastMessagePreview: isPrivate ? conversation.lastMessagePreview : content.preview,
         messageCount: sql`${conversations.messageCount} + 1`,
         ...(input.sender.type === 'user' ? { unreadCount: 0 } : {}),
         // An agent's reply answers the customer and takes the conversation from the bot; the

@@ -1,5 +1,6 @@
 import type { ConversationDto, MessageDto, ContactDto } from '../conversations/dto';
-import type { SlaTarget } from '../db/schema';
+import type { ConversationRow, SlaTarget } from '../db/schema';
+import type { IngestBotContext } from '../ingest/ingest-batcher';
 
 /**
  * Live events of this process, emitted after the transaction that caused them has committed:
@@ -37,6 +38,15 @@ export interface EventMap {
   };
   'contact.created': { contact: ContactDto };
   'contact.updated': { contact: ContactDto };
+  /**
+   * A customer's message in a conversation the bot holds was stored, with the turn's job as a
+   * safety net: the ingesting process takes the turn at once.
+   */
+  'bot.turn': {
+    conversation: ConversationRow;
+    message: { id: string; text: string; createdAt: Date };
+    bot: IngestBotContext;
+  };
   /** Jobs were written: wake the worker now instead of at its next poll. */
   'jobs.enqueued': Record<string, never>;
   /** An inbox's configuration changed: its live channel is rebuilt. */

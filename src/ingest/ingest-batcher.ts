@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { queryRows } from '../db/rows';
-import { isTransient } from '../db/errors';
+import { FunctionBatcher } from '../db/function-batcher';
 
 /** The argument of ingest_message() (migrations 0002, 0003): one inbound message, as JSON. */
 export interface IngestCall {
@@ -30,105 +28,34 @@ export type IngestOutcome =
       contact_created: boolean;
       assignee_name: string | null;
       team_name: string | null;
+      /** Only when the conversation is the bot's and the message the customer's own. */
+      bot?: IngestBotContext;
     };
 
-interface Waiting {
-  call: IngestCall;
-  resolve: (outcome: IngestOutcome) => void;
-  reject: (err: unknown) => void;
+/** What ingest returns besides, when the conversation is the bot's (migration 0019). */
+export interface IngestBotContext {
+  /** The key of the turn's job: whoever deletes it takes the turn. */
+  job_key: string;
+  /** The conversation's dialog state in `bot_state`. */
+  state_key: string;
+  /** Whether the inbox's bot is still on. */
+  enabled: boolean;
+  business_hours_id: string | null;
+  name: string;
+  language: string | null;
+  tier: string | null;
+  identities: { kind: string; value: string }[];
+  /** The identity replies go to, with whether it can be reached. */
+  recipient: { kind: string; value: string; state: string } | null;
+  state: { doc: Record<string, unknown>; etag: number } | null;
 }
 
 /**
- * Group commit for every channel: the messages that arrive in one turn of the event loop (and
- * while earlier batches are in flight) go to the database as one statement, one commit. Under
- * light load a batch is one message and nothing waits; under heavy load batches grow by
- * themselves.
+ * Group commit of `ingest_message()` for every channel; calls run in the order of their
+ * identity, so two batches lock contacts in the same order.
  */
-export class IngestBatcher {
-  private readonly queue: Waiting[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-
-  constructor(
-    private readonly db: Db,
-    private readonly opts: { maxBatch: number; maxInFlight: number } = {
-      maxBatch: 100,
-      maxInFlight: 4,
-    },
-  ) {}
-
-  run(call: IngestCall): Promise<IngestOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ call, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.pump();
-      });
-    });
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.opts.maxInFlight && this.queue.length) {
-      const batch = this.queue.splice(0, this.opts.maxBatch);
-      this.inFlight++;
-      void this.settle(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  private async settle(batch: Waiting[]): Promise<void> {
-    try {
-      const outcomes = await this.execute(batch.map((w) => w.call));
-      batch.forEach((w, i) => w.resolve(outcomes[i]!));
-    } catch (err) {
-      if (batch.length === 1 && !isTransient(err)) return batch[0]!.reject(err);
-      // One bad message (or a deadlock with another batch or with an agent's write) must not
-      // fail its neighbours: each is tried again alone, a deadlock victim a few times.
-      for (const w of batch) {
-        try {
-          w.resolve(await this.alone(w.call));
-        } catch (single) {
-          w.reject(single);
-        }
-      }
-    }
-  }
-
-  /** One message on its own; a deadlock rolled it back whole, so it runs again (≤ 3 times). */
-  private async alone(call: IngestCall): Promise<IngestOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await this.execute([call]))[0]!;
-      } catch (err) {
-        if (!isTransient(err) || attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
-      }
-    }
-  }
-
-  /**
-   * Outcomes in the order of `calls`. Calls run in the order of their identity, so two batches
-   * lock contacts in the same order and do not wait on each other in a cycle.
-   */
-  private async execute(calls: IngestCall[]): Promise<IngestOutcome[]> {
-    const order = calls
-      .map((call, i) => ({ key: `${call.kind}\u0000${call.value}`, call, i }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
-    const values = sql.join(
-      order.map(({ call, i }, n) => sql`(${i}::int, ${n}::int, ${JSON.stringify(call)}::jsonb)`),
-      sql`, `,
-    );
-    const rows = await queryRows<{ i: number; result: IngestOutcome }>(
-      this.db,
-      sql`select t.i, ingest_message(t.p) as result
-          from (values ${values}) as t(i, n, p) order by t.n`,
-    );
-    const outcomes: IngestOutcome[] = new Array(calls.length);
-    for (const row of rows) outcomes[row.i] = row.result;
-    return outcomes;
+export class IngestBatcher extends FunctionBatcher<IngestCall, IngestOutcome> {
+  constructor(db: Db) {
+    super(db, { fn: 'ingest_message', orderKey: (call) => `${call.kind}\u0000${call.value}` });
   }
 }

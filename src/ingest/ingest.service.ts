@@ -113,6 +113,13 @@ export class IngestService {
         message,
         conversation,
       });
+      // The conversation is the bot's: its turn, now (the turn's job waits as a safety net).
+      if (outcome.bot)
+        emit('bot.turn', {
+          conversation: row,
+          message: { id: stored.id, text: stored.text, createdAt: stored.createdAt },
+          bot: outcome.bot,
+        });
       if (call.listeners || fileRows.some((f) => f.fetchState === 'pending'))
         emit('jobs.enqueued', {});
       return { message, conversation, contactId: contact.id, duplicate: false };

@@ -73,19 +73,24 @@ export class DurableEvents {
     return out;
   }
 
+  /** The listeners a job is written for when this event is published now. */
+  listenersFor<K extends DomainEventName>(event: K, data: DomainEventMap[K]): string[] {
+    const out: string[] = [];
+    for (const [listener, l] of this.byEvent.get(event) ?? [])
+      if (l.active() && l.wants(data as never)) out.push(listener);
+    return out;
+  }
+
   /** Returns how many jobs were written. */
   async publish<K extends DomainEventName>(
     tx: Executor,
     event: K,
     data: DomainEventMap[K],
   ): Promise<number> {
-    let written = 0;
-    for (const [listener, l] of this.byEvent.get(event) ?? []) {
-      if (!l.active() || !l.wants(data as never)) continue;
+    const listeners = this.listenersFor(event, data);
+    for (const listener of listeners)
       await this.queue.enqueue(tx, { kind: EVENT_JOB, payload: { listener, event, data } });
-      written++;
-    }
-    return written;
+    return listeners.length;
   }
 
   /** The job handler that runs one listener for one event. */

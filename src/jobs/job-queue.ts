@@ -87,6 +87,27 @@ export class JobQueue {
       });
   }
 
+  /**
+   * Takes a keyed job nobody holds, in the caller's transaction (it is done when that commits):
+   * false when it is gone or a worker has it (then that worker does the work).
+   */
+  async takeKeyed(tx: Executor, kind: string, key: string): Promise<boolean> {
+    const rows = await queryRows(
+      tx,
+      sql`delete from jobs where kind = ${kind} and key = ${key} and state = 'pending'
+            and (locked_until is null or locked_until < now()) returning id`,
+    );
+    return rows.length > 0;
+  }
+
+  /** A keyed job's work failed where it was tried first: the worker takes it now (with retries). */
+  async dueNow(kind: string, key: string): Promise<void> {
+    await this.db.execute(
+      sql`update jobs set run_at = now(), updated_at = now()
+           where kind = ${kind} and key = ${key} and state = 'pending' and locked_until is null`,
+    );
+  }
+
   async cancel(tx: Executor, kind: string, key: string): Promise<void> {
     await tx.execute(
       sql`delete from ${jobs} where kind = ${kind} and key = ${key} and state = 'pending'`,

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { DEFAULT_BOT_TEXTS } from '../../src/bot/texts';
+import { queryRows } from '../../src/db/rows';
+import { rowFromJson } from '../../src/db/json-row';
+import { conversations } from '../../src/db/schema';
+import type { IngestBotContext } from '../../src/ingest/ingest-batcher';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fakes/telegram';
 import {
   connect,
@@ -12,6 +17,7 @@ import {
   type Api,
   type Recorder,
   type TestServer,
+  visitorSays,
 } from '../helpers/server';
 
 // The bot end to end: a web-chat visitor and a Telegram user each take a complaint down with
@@ -187,6 +193,155 @@ describe('two messages at once', () => {
       `${en.greeting}\n\n${en.menuPrompt}`,
       `${en.notUnderstood}\n\n${en.menuPrompt}`,
     ]);
+    visitor.socket.disconnect();
+  });
+});
+
+describe('where a turn is taken', () => {
+  const rows = <T extends Record<string, unknown>>(query: ReturnType<typeof sql>) =>
+    queryRows<T>(t.server.database.db, query);
+
+  it('answers in the process that stored the message: sent as it commits, nothing left queued', async () => {
+    const { visitor } = await connectVisitor(t.url);
+    const { conversationId } = await visitorSays(visitor, 'hello');
+    await botSays(visitor, 0);
+    // The web widget's reply is a push the widget replays on connect: recorded sent with the
+    // turn, pushed right after, with no delivery job; and the turn's safety-net job is gone.
+    expect(
+      await rows(
+        sql`select sender_type, status from messages where conversation_id = ${conversationId}::uuid order by created_at`,
+      ),
+    ).toEqual([
+      { sender_type: 'contact', status: 'received' },
+      { sender_type: 'bot', status: 'sent' },
+    ]);
+    expect(
+      await rows(
+        sql`select kind, key from jobs where key like 'bot:%' or (kind = 'delivery' and payload->>'messageId' in (select id::text from messages where conversation_id = ${conversationId}::uuid))`,
+      ),
+    ).toEqual([]);
+    visitor.socket.disconnect();
+  });
+
+  it('leaves a turn its process could not take to the worker, which takes it when it is due', async () => {
+    const { visitor } = await connectVisitor(t.url);
+    const { conversationId } = await visitorSays(visitor, 'hello');
+    await botSays(visitor, 0);
+    const [identity] = await rows<{ value: string }>(
+      sql`select ci.value from contact_identities ci join conversations c on c.contact_id = ci.contact_id
+           where c.id = ${conversationId}::uuid and ci.kind = 'webchat'`,
+    );
+    // A process that stored the customer's next message and stopped before taking its turn:
+    // the message and the turn's job are there (due in 30 s), and nobody answered yet.
+    const [stored] = await rows<{ result: { bot?: { job_key: string } } }>(
+      sql`select ingest_message(${JSON.stringify({
+        inbox: webchatInbox,
+        channel: 'webchat',
+        kind: 'webchat',
+        value: identity!.value,
+        text: 'qwerty',
+        provider_id: `stopped-${conversationId}`,
+        start_status: 'bot',
+        thread_scope: 'contact',
+        hint_conversation: conversationId,
+        listeners: { 'message.received': ['bot'] },
+      })}::jsonb) as result`,
+    );
+    const key = stored!.result.bot!.job_key;
+    const [job] = await rows<{ later: boolean }>(
+      sql`select run_at > now() + interval '20 seconds' as later from jobs where key = ${key}`,
+    );
+    expect(job).toEqual({ later: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(visitor.of<VisitorMessage>('message').filter((m) => m.direction === 'out')).toHaveLength(
+      1,
+    );
+    // Its time comes (as if 30 s passed): the worker takes the turn and the customer is answered
+    // (the bot had asked for a language: text it cannot place is English, and it greets).
+    await t.server.database.db.execute(sql`update jobs set run_at = now() where key = ${key}`);
+    t.server.worker.kick();
+    expect((await botSays(visitor, 1)).text).toBe(
+      `${DEFAULT_BOT_TEXTS.en.greeting}\n\n${DEFAULT_BOT_TEXTS.en.menuPrompt}`,
+    );
+    await waitFor(
+      () => rows(sql`select 1 from jobs where key = ${key}`),
+      (left) => left.length === 0,
+    );
+    visitor.socket.disconnect();
+  });
+});
+
+describe('a quick turn whose dialog changed meanwhile', () => {
+  it('writes nothing, and is taken again in a transaction on the new state', async () => {
+    const { visitor } = await connectVisitor(t.url);
+    const say = (text: string) => visitor.socket.emitWithAck('message', { text, locale: 'en' });
+    await say('hello');
+    const greeting = await botSays(visitor, 0);
+    const conversationId = (
+      await visitor.wait<{ conversationId: string }>('session', (s) => !!s.conversationId)
+    ).conversationId;
+    const [identity] = await queryRows<{ value: string }>(
+      t.server.database.db,
+      sql`select ci.value from contact_identities ci join conversations c on c.contact_id = ci.contact_id
+           where c.id = ${conversationId}::uuid and ci.kind = 'webchat'`,
+    );
+    const [stored] = await queryRows<{
+      result: {
+        conversation: Record<string, unknown>;
+        message: { id: string; text: string; created_at: string };
+        bot: IngestBotContext;
+      };
+    }>(
+      t.server.database.db,
+      sql`select ingest_message(${JSON.stringify({
+        inbox: webchatInbox,
+        channel: 'webchat',
+        kind: 'webchat',
+        value: identity!.value,
+        text: greeting.buttons![0]!.value,
+        provider_id: `raced-${conversationId}`,
+        start_status: 'bot',
+        thread_scope: 'contact',
+        hint_conversation: conversationId,
+        listeners: { 'message.received': ['bot'] },
+      })}::jsonb) as result`,
+    );
+    const { bot, message } = stored!.result;
+    // Another instance's turn saved the dialog after this message's read.
+    await t.server.database.db.execute(
+      sql`update bot_state set etag = etag + 1 where key = ${bot.state_key}`,
+    );
+    const [direct] = await queryRows<{ result: { outcome: string } }>(
+      t.server.database.db,
+      sql`select bot_turn_commit(${JSON.stringify({
+        conversation: conversationId,
+        job_key: bot.job_key,
+        states: [{ key: bot.state_key, doc: {}, etag: bot.state!.etag }],
+        reply: { text: 'stale', search_text: 'stale', preview: 'stale', meta: {} },
+        listeners: [],
+        posted: {},
+      })}::jsonb) as result`,
+    );
+    expect(direct!.result).toEqual({ outcome: 'conflict' });
+    expect(
+      await queryRows(t.server.database.db, sql`select 1 from messages where text = 'stale'`),
+    ).toEqual([]);
+    // The turn as this process takes it: the quick commit is refused, the turn runs again.
+    t.server.events.emit('bot.turn', {
+      conversation: rowFromJson(conversations, stored!.result.conversation),
+      message: { id: message.id, text: message.text, createdAt: new Date(message.created_at) },
+      bot,
+    });
+    const answer = await botSays(visitor, 1);
+    expect(answer.text).toBe(DEFAULT_BOT_TEXTS.en.askQuestion);
+    await waitFor(
+      () => queryRows(t.server.database.db, sql`select 1 from jobs where key = ${bot.job_key}`),
+      (left) => left.length === 0,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(visitor.of<VisitorMessage>('message').filter((m) => m.direction === 'out')).toHaveLength(
+      2,
+    );
     visitor.socket.disconnect();
   });
 });
