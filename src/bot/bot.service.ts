@@ -30,9 +30,16 @@ import { KeyedQueue } from './keyed-queue';
 import type { JobContext } from '../jobs/worker';
 import { queryRows } from '../db/rows';
 import { rowFromJson } from '../db/json-row';
-import { setPorts, type ComplaintFields, type HandoverReason } from './ports';
+import type { ComplaintFields, HandoverReason } from './ports';
 import { handoverNote, type TranscriptLine } from './transcript';
-import { conversationStateKey, customerName, type TurnKit, type TurnSubject } from './turn-kit';
+import {
+  conversationStateKey,
+  customerName,
+  oneMessage,
+  takeTurn,
+  type TurnKit,
+  type TurnSubject,
+} from './turn-kit';
 
 const MAX_ETAG_RETRIES = 5;
 
@@ -208,23 +215,7 @@ export class BotService {
       });
       const replies = await this.storage.within(
         tx,
-        () =>
-          this.adapter.processActivity(
-            {
-              type: 'message',
-              id: message.id,
-              text: message.text,
-              channelId: conv.channel,
-              conversation: { id: conv.id, isGroup: false, conversationType: 'personal', name: '' },
-              from: { id: conv.contactId, name: contact.name },
-              recipient: { id: 'switchboard', name: 'Switchboard' },
-              timestamp: message.createdAt,
-            },
-            async (context) => {
-              setPorts(context, ports);
-              await this.bot.run(context, { profileLanguage: contact.language, hint: null });
-            },
-          ),
+        () => takeTurn(this.adapter, this.bot, { conv, message, customer: contact, ports }),
         state,
       );
       await this.post(tx, emit, publish, conv, replies);
@@ -241,16 +232,9 @@ export class BotService {
     replies: BotReply[],
   ): Promise<void> {
     if (!replies.length) return;
-    // One message per turn: deliveries of a conversation's messages are not ordered among
-    // themselves (a greeting could arrive after its menu), and one message costs half of two.
-    const buttons = replies.findLast((r) => r.buttons?.length)?.buttons;
     await this.messageService.post(tx, emit, publish, conv, {
       sender: { type: 'bot' },
-      text: replies
-        .map((r) => r.text.trim())
-        .filter(Boolean)
-        .join('\n\n'),
-      buttons,
+      ...oneMessage(replies),
     });
   }
 

@@ -13,8 +13,7 @@ import type { OutboundMessage } from '../../channels/types';
 import { SwitchboardAdapter, type BotReply } from './adapter';
 import type { SwitchboardBot } from './bot';
 import { NeedsTransaction, type CapturedWrite, type DbStorage } from './db-storage';
-import { setPorts } from './ports';
-import { customerName, type TurnKit } from './turn-kit';
+import { customerName, oneMessage, takeTurn, type TurnKit } from './turn-kit';
 
 /** The argument of bot_turn_commit() (migration 0019). */
 interface CommitCall {
@@ -98,25 +97,12 @@ export class FastTurns {
       replies = await this.storage.capture(
         writes,
         () =>
-          this.adapter.processActivity(
-            {
-              type: 'message',
-              id: message.id,
-              text: message.text,
-              channelId: conv.channel,
-              conversation: { id: conv.id, isGroup: false, conversationType: 'personal', name: '' },
-              from: { id: conv.contactId, name: customerName(bot.name, bot.identities) },
-              recipient: { id: 'switchboard', name: 'Switchboard' },
-              timestamp: message.createdAt,
-            },
-            async (context) => {
-              setPorts(context, ports);
-              await this.bot.run(context, {
-                profileLanguage: bot.language,
-                hint: null,
-              });
-            },
-          ),
+          takeTurn(this.adapter, this.bot, {
+            conv,
+            message,
+            customer: { name: customerName(bot.name, bot.identities), language: bot.language },
+            ports,
+          }),
         new Map([[bot.state_key, bot.state]]),
       );
     } catch (err) {
@@ -124,14 +110,7 @@ export class FastTurns {
       throw err;
     }
 
-    const buttons = replies.findLast((r) => r.buttons?.length)?.buttons;
-    const content = outboundContent({
-      text: replies
-        .map((r) => r.text.trim())
-        .filter(Boolean)
-        .join('\n\n'),
-      buttons,
-    });
+    const content = outboundContent(oneMessage(replies));
     const reply = content.text.trim() ? content : null;
     const sentAtCommit = reply !== null && this.atCommit.accepts(conv.channel, bot.recipient);
     const posted = {

@@ -14,7 +14,10 @@ import { addBusinessSeconds, isOpen, nextOpening, type Calendar } from '../busin
 import { budgetFor, selectPolicy } from '../sla/sla-clock';
 import type { Clock } from '../clock';
 import type { BotContentService } from './bot-content.service';
-import type { BotPorts, OpeningHours } from './ports';
+import { setPorts, type BotPorts, type OpeningHours } from './ports';
+import type { SwitchboardAdapter, BotReply } from './adapter';
+import type { SwitchboardBot } from './bot';
+import type { MessageButton } from '../conversations/dto';
 
 /** botbuilder's ConversationState key of a conversation (migration 0019 builds the same). */
 export function conversationStateKey(channel: string, conversationId: string): string {
@@ -33,6 +36,49 @@ export function customerName(
       identityKindInfo(i.kind as IdentityKind).defaultName(i.value) === trimmed,
   );
   return trimmed && !madeUp ? trimmed : '';
+}
+
+/** One turn: the customer's message as an Activity through the bot; what the bot said. */
+export function takeTurn(
+  adapter: SwitchboardAdapter,
+  bot: SwitchboardBot,
+  turn: {
+    conv: Pick<ConversationRow, 'id' | 'channel' | 'contactId'>;
+    message: { id: string; text: string; createdAt: Date };
+    customer: { name: string; language: string | null };
+    ports: BotPorts;
+  },
+): Promise<BotReply[]> {
+  const { conv, message, customer } = turn;
+  return adapter.processActivity(
+    {
+      type: 'message',
+      id: message.id,
+      text: message.text,
+      channelId: conv.channel,
+      conversation: { id: conv.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: conv.contactId, name: customer.name },
+      recipient: { id: 'switchboard', name: 'Switchboard' },
+      timestamp: message.createdAt,
+    },
+    async (context) => {
+      setPorts(context, turn.ports);
+      await bot.run(context, { profileLanguage: customer.language, hint: null });
+    },
+  );
+}
+
+/**
+ * A turn's replies as one message: deliveries of a conversation's messages are not ordered
+ * among themselves (a greeting could arrive after its menu), and one message costs half of two.
+ */
+export function oneMessage(replies: BotReply[]): { text: string; buttons?: MessageButton[] } {
+  const buttons = replies.findLast((r) => r.buttons?.length)?.buttons;
+  const text = replies
+    .map((r) => r.text.trim())
+    .filter(Boolean)
+    .join('\n\n');
+  return buttons ? { text, buttons } : { text };
 }
 
 /** The conversation as a turn needs it to pick its SLA and calendar. */

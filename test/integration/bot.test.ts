@@ -96,6 +96,44 @@ async function botSays(visitor: Recorder, seen: number): Promise<VisitorMessage>
   return next;
 }
 
+interface StoredByIngest {
+  conversation: Record<string, unknown>;
+  message: { id: string; text: string; created_at: string };
+  bot: IngestBotContext;
+}
+
+/**
+ * The visitor's next message as `ingest_message()` stores it, without the process taking the
+ * turn (as if it stopped right after the commit): the message, the turn's job and what it read.
+ */
+async function storedOnly(
+  conversationId: string,
+  text: string,
+  providerId: string,
+): Promise<StoredByIngest> {
+  const [identity] = await queryRows<{ value: string }>(
+    t.server.database.db,
+    sql`select ci.value from contact_identities ci join conversations c on c.contact_id = ci.contact_id
+         where c.id = ${conversationId}::uuid and ci.kind = 'webchat'`,
+  );
+  const [stored] = await queryRows<{ result: StoredByIngest }>(
+    t.server.database.db,
+    sql`select ingest_message(${JSON.stringify({
+      inbox: webchatInbox,
+      channel: 'webchat',
+      kind: 'webchat',
+      value: identity!.value,
+      text,
+      provider_id: providerId,
+      start_status: 'bot',
+      thread_scope: 'contact',
+      hint_conversation: conversationId,
+      listeners: { 'message.received': ['bot'] },
+    })}::jsonb) as result`,
+  );
+  return stored!.result;
+}
+
 describe('a web-chat customer and the bot', () => {
   it('takes a complaint down, tells its reference, and hands over to an agent who answers', async () => {
     const en = DEFAULT_BOT_TEXTS.en;
@@ -227,27 +265,10 @@ describe('where a turn is taken', () => {
     const { visitor } = await connectVisitor(t.url);
     const { conversationId } = await visitorSays(visitor, 'hello');
     await botSays(visitor, 0);
-    const [identity] = await rows<{ value: string }>(
-      sql`select ci.value from contact_identities ci join conversations c on c.contact_id = ci.contact_id
-           where c.id = ${conversationId}::uuid and ci.kind = 'webchat'`,
-    );
     // A process that stored the customer's next message and stopped before taking its turn:
     // the message and the turn's job are there (due in 30 s), and nobody answered yet.
-    const [stored] = await rows<{ result: { bot?: { job_key: string } } }>(
-      sql`select ingest_message(${JSON.stringify({
-        inbox: webchatInbox,
-        channel: 'webchat',
-        kind: 'webchat',
-        value: identity!.value,
-        text: 'qwerty',
-        provider_id: `stopped-${conversationId}`,
-        start_status: 'bot',
-        thread_scope: 'contact',
-        hint_conversation: conversationId,
-        listeners: { 'message.received': ['bot'] },
-      })}::jsonb) as result`,
-    );
-    const key = stored!.result.bot!.job_key;
+    const stored = await storedOnly(conversationId, 'qwerty', `stopped-${conversationId}`);
+    const key = stored.bot.job_key;
     const [job] = await rows<{ later: boolean }>(
       sql`select run_at > now() + interval '20 seconds' as later from jobs where key = ${key}`,
     );
@@ -280,33 +301,12 @@ describe('a quick turn whose dialog changed meanwhile', () => {
     const conversationId = (
       await visitor.wait<{ conversationId: string }>('session', (s) => !!s.conversationId)
     ).conversationId;
-    const [identity] = await queryRows<{ value: string }>(
-      t.server.database.db,
-      sql`select ci.value from contact_identities ci join conversations c on c.contact_id = ci.contact_id
-           where c.id = ${conversationId}::uuid and ci.kind = 'webchat'`,
+    const stored = await storedOnly(
+      conversationId,
+      greeting.buttons![0]!.value,
+      `raced-${conversationId}`,
     );
-    const [stored] = await queryRows<{
-      result: {
-        conversation: Record<string, unknown>;
-        message: { id: string; text: string; created_at: string };
-        bot: IngestBotContext;
-      };
-    }>(
-      t.server.database.db,
-      sql`select ingest_message(${JSON.stringify({
-        inbox: webchatInbox,
-        channel: 'webchat',
-        kind: 'webchat',
-        value: identity!.value,
-        text: greeting.buttons![0]!.value,
-        provider_id: `raced-${conversationId}`,
-        start_status: 'bot',
-        thread_scope: 'contact',
-        hint_conversation: conversationId,
-        listeners: { 'message.received': ['bot'] },
-      })}::jsonb) as result`,
-    );
-    const { bot, message } = stored!.result;
+    const { bot, message } = stored;
     // Another instance's turn saved the dialog after this message's read.
     await t.server.database.db.execute(
       sql`update bot_state set etag = etag + 1 where key = ${bot.state_key}`,
@@ -328,7 +328,7 @@ describe('a quick turn whose dialog changed meanwhile', () => {
     ).toEqual([]);
     // The turn as this process takes it: the quick commit is refused, the turn runs again.
     t.server.events.emit('bot.turn', {
-      conversation: rowFromJson(conversations, stored!.result.conversation),
+      conversation: rowFromJson(conversations, stored.conversation),
       message: { id: message.id, text: message.text, createdAt: new Date(message.created_at) },
       bot,
     });
