@@ -45,13 +45,12 @@ const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const thinkMs = Number(process.env.BENCH_THINK_MS ?? 10_000);
 // Every customer has said hello (spread over one think time) before the window opens.
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? Math.max(5, (1.2 * thinkMs) / 1000));
-/** A customer's pause before answering, cut at the end of the window (it is not work). */
-const think = (until: number) =>
-  thinkMs > 0
-    ? new Promise((r) =>
-        setTimeout(r, Math.min(thinkMs * (0.5 + Math.random()), until - performance.now())),
-      )
-    : null;
+/**
+ * A customer's pause before answering. Not cut at the end of the window: customers who wake
+ * after it just stop (cutting every pause at the end would wake them all at once, a herd).
+ */
+const think = () =>
+  thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : null;
 /** A turn whose reply has not come by then is counted as missed (and the customer goes on). */
 const REPLY_TIMEOUT_MS = 120_000;
 let missed = 0;
@@ -59,6 +58,9 @@ let missed = 0;
 let botReplies = 0;
 /** Turns the ingesting process left to the worker (its safety net): should stay 0. */
 let turnsLeft = 0;
+/** BENCH_DEBUG: turns over 50 ms, as "when: ingest ms + reply ms". */
+const slowTurns: string[] = [];
+const benchStart = performance.now();
 
 /** What each customer says after hello, round and round: the menu's first choice, a question. */
 const SCRIPT = ['1', 'How long does delivery take?'];
@@ -189,6 +191,7 @@ async function run(
       replied = new Promise<void>((resolve) => waiting.set(r.conversation.id, resolve));
     });
     await stored;
+    const storedAt = performance.now();
     const timedOut = await Promise.race([
       replied!.then(() => false),
       new Promise<boolean>((r) => setTimeout(() => r(true), REPLY_TIMEOUT_MS)),
@@ -197,7 +200,12 @@ async function run(
       missed++;
       return null;
     }
-    return performance.now() - t0;
+    const total = performance.now() - t0;
+    if (process.env.BENCH_DEBUG && total > 50)
+      slowTurns.push(
+        `${((t0 - benchStart) / 1000).toFixed(1)}s ${(storedAt - t0).toFixed(0)}+${(performance.now() - storedAt).toFixed(0)}`,
+      );
+    return total;
   };
   // One continuous run: the customers keep their own pace from the warm-up into the measured
   // window (stopping and restarting them all would start the window with a thundering herd).
@@ -232,7 +240,7 @@ async function run(
           latencies.push(latency);
           count++;
         }
-        await think(end);
+        await think();
       }
     }),
   );
@@ -257,6 +265,7 @@ async function run(
     sql`select count(*)::int as n from jobs where kind = 'event' and key like 'bot:%'`,
   );
   turnsLeft += left?.n ?? 0;
+  if (process.env.BENCH_DEBUG) console.log('slow turns:', slowTurns.splice(0).join(' | '));
   if (process.env.BENCH_DEBUG)
     console.log(
       `${bot ? 'bot' : 'ingest'}: event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
@@ -265,7 +274,8 @@ async function run(
     // With the bot: replies queued in the window, whichever turn they answered.
     count: bot ? botReplies - replies0 : count,
     latencies: latencies.sort((a, b) => a - b),
-    elapsed: performance.now() - measureFrom,
+    // Turns are started only inside the window: its length is the time they were offered in.
+    elapsed: end - measureFrom,
     cpuMs: (used.user + used.system) / 1000,
     statements: sent,
   };
