@@ -63,7 +63,7 @@ END;
 $$;
 --> statement-breakpoint
 -- The outcome of a turn the process ran outside any transaction: written only if the conversation
--- is still the bot's, its dialog state is still the one the turn read (eTags), and the turn's job
+-- is still the bot's (and its inbox's bot still on), its dialog state is still the one the turn read (eTags), and the turn's job
 -- is still there and held by nobody (else a worker runs it, or ran it). The reply, its delivery
 -- (a job, or recorded as sent when the channel's send is a push the visitor replays on
 -- reconnect), the durable events of the reply, the state and the counters commit together.
@@ -87,6 +87,11 @@ BEGIN
     DELETE FROM jobs WHERE kind = 'event' AND key = p->>'job_key' AND state = 'pending'
        AND (locked_until IS NULL OR locked_until < now());
     RETURN jsonb_build_object('outcome', 'not_bot');
+  END IF;
+  -- The inbox's bot was switched off since the message was stored: the transactional turn
+  -- hands the customer to people.
+  IF NOT coalesce((SELECT bot_enabled FROM inboxes WHERE id = v_conv.inbox_id), false) THEN
+    RETURN jsonb_build_object('outcome', 'switched_off');
   END IF;
   FOR v_s IN SELECT * FROM jsonb_array_elements(coalesce(p->'states', '[]'::jsonb)) LOOP
     v_etag := NULL;

@@ -31,7 +31,7 @@ interface CommitCall {
 }
 
 type CommitOutcome =
-  | { outcome: 'not_bot' | 'conflict' | 'taken' }
+  | { outcome: 'not_bot' | 'switched_off' | 'conflict' | 'taken' }
   | {
       outcome: 'committed';
       message: Record<string, unknown> | null;
@@ -151,7 +151,9 @@ export class FastTurns {
 
     const pushed = await this.uow.statement(async (_db, emit) => {
       const outcome = await this.commits.run(call);
-      if (outcome.outcome === 'conflict') return 'slow' as const;
+      // The dialog changed meanwhile, or the bot was switched off: the transactional turn decides.
+      if (outcome.outcome === 'conflict' || outcome.outcome === 'switched_off')
+        return 'slow' as const;
       if (outcome.outcome !== 'committed' || !outcome.message) return null;
       const row = rowFromJson(conversations, outcome.conversation);
       const stored = rowFromJson(messages, outcome.message);

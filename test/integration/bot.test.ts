@@ -6,6 +6,7 @@ import { rowFromJson } from '../../src/db/json-row';
 import { conversations } from '../../src/db/schema';
 import type { IngestBotContext } from '../../src/ingest/ingest-batcher';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fakes/telegram';
+import { startReceiver } from '../fakes/receiver';
 import {
   connect,
   connectVisitor,
@@ -240,6 +241,15 @@ describe('where a turn is taken', () => {
     queryRows<T>(t.server.database.db, query);
 
   it('answers in the process that stored the message: sent as it commits, nothing left queued', async () => {
+    // An integration that follows what is posted hears of the bot's reply like any other.
+    const hooks = await startReceiver();
+    const hook = await admin.send<{ id: string }>('POST', '/api/v1/webhooks', {
+      name: 'Transcript sync',
+      url: `${hooks.url}/posted`,
+      events: ['message.posted'],
+      allowPrivate: true,
+    });
+    expect(hook.status).toBe(201);
     const { visitor } = await connectVisitor(t.url);
     const { conversationId } = await visitorSays(visitor, 'hello');
     await botSays(visitor, 0);
@@ -258,6 +268,18 @@ describe('where a turn is taken', () => {
         sql`select kind, key from jobs where key like 'bot:%' or (kind = 'delivery' and payload->>'messageId' in (select id::text from messages where conversation_id = ${conversationId}::uuid))`,
       ),
     ).toEqual([]);
+    const [reply] = await rows<{ id: string }>(
+      sql`select id from messages where conversation_id = ${conversationId}::uuid and sender_type = 'bot'`,
+    );
+    const posted = await waitFor(
+      () => hooks.received.filter((r) => r.body.includes(reply!.id)),
+      (found) => found.length > 0,
+      10_000,
+    );
+    expect(posted[0]!.headers['x-switchboard-event']).toBe('message.posted');
+    expect(posted[0]!.body).toContain(conversationId);
+    await admin.send('DELETE', `/api/v1/webhooks/${hook.body.id}`);
+    await hooks.close();
     visitor.socket.disconnect();
   });
 
@@ -343,6 +365,50 @@ describe('a quick turn whose dialog changed meanwhile', () => {
       2,
     );
     visitor.socket.disconnect();
+  });
+});
+
+describe('a quick turn after the bot was switched off', () => {
+  it('writes nothing, and the transactional turn hands the customer to people', async () => {
+    const { visitor } = await connectVisitor(t.url);
+    await visitor.socket.emitWithAck('message', { text: 'hello', locale: 'en' });
+    await botSays(visitor, 0);
+    const { conversationId } = await visitor.wait<{ conversationId: string }>(
+      'session',
+      (s) => !!s.conversationId,
+    );
+    const stored = await storedOnly(conversationId, '1', `switched-${conversationId}`);
+    expect(stored.bot.enabled).toBe(true);
+    // Switched off between the message's read and its turn's commit.
+    await admin.send('PATCH', `/api/v1/inboxes/${webchatInbox}`, { botEnabled: false });
+    try {
+      t.server.events.emit('bot.turn', {
+        conversation: rowFromJson(conversations, stored.conversation),
+        message: {
+          id: stored.message.id,
+          text: stored.message.text,
+          createdAt: new Date(stored.message.created_at),
+        },
+        bot: stored.bot,
+      });
+      const note = await agentSocket.wait<MessageCreated>(
+        'message.created',
+        (e) => e.conversationId === conversationId && e.message.private,
+        8_000,
+      );
+      expect(note.message.senderType).toBe('bot');
+      const conversation = await admin.get<{ status: string }>(
+        `/api/v1/conversations/${conversationId}`,
+      );
+      expect(conversation.body.status).toBe('open');
+      // The bot said nothing more to the customer.
+      expect(
+        visitor.of<VisitorMessage>('message').filter((m) => m.direction === 'out'),
+      ).toHaveLength(1);
+    } finally {
+      await admin.send('PATCH', `/api/v1/inboxes/${webchatInbox}`, { botEnabled: true });
+      visitor.socket.disconnect();
+    }
   });
 });
 
