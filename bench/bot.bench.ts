@@ -23,6 +23,12 @@ import { botKbEntries, inboxes } from '../src/db/schema';
 import { queryRows } from '../src/db/rows';
 import { createTestStorage } from '../test/helpers/database';
 import { percentile } from './protocol';
+import { ConversationState, MemoryStorage } from 'botbuilder-core';
+import { SwitchboardAdapter } from '../src/bot/adapter';
+import { SwitchboardBot } from '../src/bot/bot';
+import type { BotPorts } from '../src/bot/ports';
+import { mergeTexts } from '../src/bot/texts';
+import { takeTurn } from '../src/bot/turn-kit';
 import pg from 'pg';
 
 /** Statements sent to PostgreSQL (each one a round trip and a write to the socket). */
@@ -142,6 +148,10 @@ async function main(): Promise<void> {
       console.log(
         `  statements to PostgreSQL per customer message: ${(ingestAlone.statements / ingestAlone.count).toFixed(1)} ingest alone, ${(withBot.statements / withBot.count).toFixed(1)} with the bot`,
       );
+    const dialog = await dialogAlone();
+    console.log(
+      `  the dialog alone (botbuilder in memory, no database, no sockets): ${dialog.toFixed(2)} ms CPU per turn (${((dialog / cpu(ingestAlone)) * 100).toFixed(0)} % of ingest alone)`,
+    );
     if (thinkMs === 0)
       console.log(
         `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
@@ -279,6 +289,41 @@ async function run(
     cpuMs: (used.user + used.system) / 1000,
     statements: sent,
   };
+}
+
+/**
+ * The floor of the bot's own cost: the same script through the same bot and dialogs, state in
+ * botbuilder's MemoryStorage and ports answering from memory.
+ */
+async function dialogAlone(): Promise<number> {
+  const ports: BotPorts = {
+    texts: async (l) => mergeTexts(l, {}),
+    answer: async () => 'Two to four working days.',
+    findOrder: async () => null,
+    categories: async () => [],
+    rememberLanguage: async () => undefined,
+    openComplaint: async () => ({ reference: 'C-0', dueAt: null }),
+    hours: async () => ({ openNow: true, opensAt: null, timeZone: 'UTC' }),
+    handover: async () => undefined,
+  };
+  const bot = new SwitchboardBot(new ConversationState(new MemoryStorage()));
+  const adapter = new SwitchboardAdapter();
+  let n = 0;
+  const turns = async (from: number, to: number) => {
+    for (let c = from; c < to; c++)
+      for (const text of ['hello', ...SCRIPT, ...SCRIPT])
+        await takeTurn(adapter, bot, {
+          conv: { id: `c${c}`, channel: 'webchat', contactId: `u${c}` },
+          message: { id: `m${++n}`, text, createdAt: new Date() },
+          customer: { name: '', language: 'en' },
+          ports,
+        });
+  };
+  await turns(0, 200);
+  const cpu0 = process.cpuUsage();
+  await turns(200, 1200);
+  const used = process.cpuUsage(cpu0);
+  return (used.user + used.system) / 1000 / (1000 * (1 + 2 * SCRIPT.length));
 }
 
 /** Until no job is due or running (a turn's reply, the listeners of every message). */

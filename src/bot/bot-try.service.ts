@@ -32,22 +32,15 @@ export interface TryResult {
  * is written (its reference reads PREVIEW), no order is found, nobody is handed anything.
  */
 export class BotTryService {
-  private readonly storage: DbStorage;
-  private readonly state: ConversationState;
-  private readonly bot: SwitchboardBot;
   private readonly adapter = new SwitchboardAdapter();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly content: BotContentService,
     private readonly complaints: ComplaintService,
     private readonly access: AccessService,
     private readonly clock: Clock,
-  ) {
-    this.storage = new DbStorage(db);
-    this.state = new ConversationState(this.storage);
-    this.bot = new SwitchboardBot(this.state);
-  }
+  ) {}
 
   static storageKey(userId: string): string {
     return `try/conversations/try-${userId}/`;
@@ -55,7 +48,9 @@ export class BotTryService {
 
   async run(principal: Principal, input: TryInput): Promise<TryResult> {
     this.access.requireAdmin(principal);
-    if (input.reset) await this.storage.delete([BotTryService.storageKey(principal.id)]);
+    const storage = new DbStorage(this.db);
+    const bot = new SwitchboardBot(new ConversationState(storage));
+    if (input.reset) await storage.delete([BotTryService.storageKey(principal.id)]);
     const categories = await this.complaints.categories();
     const result: TryResult = { replies: [], handover: null, complaint: null };
     result.replies = await this.adapter.processActivity(
@@ -94,7 +89,7 @@ export class BotTryService {
             result.handover = { reason, fields: fields ?? null };
           },
         });
-        await this.bot.run(context, { profileLanguage: input.language ?? null, hint: null });
+        await bot.run(context, { profileLanguage: input.language ?? null, hint: null });
       },
     );
     return result;

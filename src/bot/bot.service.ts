@@ -62,8 +62,6 @@ type Claim = { job: JobContext } | { key: string };
  * transcript and the fields collected, in the same transaction as the turn's state.
  */
 export class BotService {
-  private readonly storage: DbStorage;
-  private readonly bot: SwitchboardBot;
   private readonly adapter = new SwitchboardAdapter();
   private readonly queue = new KeyedQueue();
   private readonly fast: FastTurns;
@@ -81,19 +79,7 @@ export class BotService {
     private readonly logger: Logger,
     opts: { maxAttempts: number },
   ) {
-    this.storage = new DbStorage(db);
-    this.bot = new SwitchboardBot(new ConversationState(this.storage));
-    this.fast = new FastTurns(
-      db,
-      uow,
-      this.storage,
-      this.bot,
-      kit,
-      conversationRepo,
-      durable,
-      atCommit,
-      opts,
-    );
+    this.fast = new FastTurns(db, uow, kit, conversationRepo, durable, atCommit, opts);
   }
 
   register(): void {
@@ -213,11 +199,14 @@ export class BotService {
           handover = { reason, fields };
         },
       });
-      const replies = await this.storage.within(
-        tx,
-        () => takeTurn(this.adapter, this.bot, { conv, message, customer: contact, ports }),
-        state,
-      );
+      // The turn's state through its transaction, the document read with the lock served first.
+      const bot = new SwitchboardBot(new ConversationState(new DbStorage(tx, state)));
+      const replies = await takeTurn(this.adapter, bot, {
+        conv,
+        message,
+        customer: contact,
+        ports,
+      });
       await this.post(tx, emit, publish, conv, replies);
       if (handover)
         await this.openToPeople(tx, emit, publish, conv, handover.reason, handover.fields);

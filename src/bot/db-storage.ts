@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import type { Executor } from '../db/client';
@@ -27,90 +26,65 @@ export interface CapturedWrite {
   etag: number | null;
 }
 
-interface Scope {
-  executor: Executor;
-  /** A captured turn: writes are recorded here, for the caller to commit, not executed. */
-  writes?: Map<string, CapturedWrite>;
-  /** What this turn read: key → eTag, or null for a document that did not exist. */
-  read: Map<string, string | null>;
-  /** Documents the turn read with its other reads: key → document, or null (none stored). */
-  known: Map<string, StoredDoc | null>;
-}
-
 export interface StoredDoc {
   doc: Record<string, unknown>;
   etag: number;
 }
 
 /**
- * botbuilder's `Storage` over the `bot_state` table. Every document carries an eTag (a counter):
- * a write with the eTag it read succeeds only if nobody wrote since; a write without one only
- * creates; `*` overwrites.
+ * botbuilder's `Storage` over the `bot_state` table, one per turn. Every document carries an
+ * eTag (a counter): a write with the eTag it read succeeds only if nobody wrote since; a write
+ * without one only creates; `*` overwrites.
  *
- * A turn runs inside `within(tx, ...)`: reads and writes go through that transaction (the
- * turn's state commits with the messages it sent), and botbuilder's `BotState`, which always
- * writes with `*`, is held to the eTag the turn read, so two turns that read the same state
- * cannot both save it: the second fails with EtagConflictError and is taken again.
+ * Reads and writes go through the turn's executor (its transaction: the state commits with the
+ * messages the turn sent), and botbuilder's `BotState`, which always writes with `*`, is held to
+ * the eTag this turn read, so two turns that read the same state cannot both save it: the second
+ * fails with EtagConflictError and is taken again. A captured turn (`writes` given) runs outside
+ * any transaction: its writes are recorded, with the eTag each must still match, for the caller
+ * to commit. One instance per turn (no context carried across awaits: AsyncLocalStorage would
+ * put a hook on every promise of the process).
  */
 export class DbStorage implements Storage {
-  private readonly scope = new AsyncLocalStorage<Scope>();
-
-  constructor(private readonly db: Executor) {}
-
-  /** `known`: documents already read in `tx` (served once, without a query). */
-  within<T>(
-    tx: Executor,
-    work: () => Promise<T>,
-    known: Map<string, StoredDoc | null> = new Map(),
-  ): Promise<T> {
-    return this.scope.run({ executor: tx, read: new Map(), known }, work);
-  }
+  /** What this turn read: key → eTag, or null for a document that did not exist. */
+  private readonly seen = new Map<string, string | null>();
 
   /**
-   * A turn outside any transaction: reads come from `known` (else the database), writes are
-   * recorded in `writes` with the eTag each must match when the caller commits them.
+   * `known`: documents already read (served once, without a query); `writes`: hold writes back
+   * there instead of executing them.
    */
-  capture<T>(
-    writes: Map<string, CapturedWrite>,
-    work: () => Promise<T>,
-    known: Map<string, StoredDoc | null>,
-  ): Promise<T> {
-    return this.scope.run({ executor: this.db, read: new Map(), known, writes }, work);
-  }
-
-  private get executor(): Executor {
-    return this.scope.getStore()?.executor ?? this.db;
-  }
+  constructor(
+    private readonly executor: Executor,
+    private readonly known: Map<string, StoredDoc | null> = new Map(),
+    private readonly writes?: Map<string, CapturedWrite>,
+  ) {}
 
   /** The eTag a write must match: the one this turn read, when it read the document. */
   private expected(key: string, given: unknown): unknown {
-    const read = this.scope.getStore()?.read;
-    if (given !== '*' || !read?.has(key)) return given;
-    return read.get(key) ?? undefined;
+    if (given !== '*' || !this.seen.has(key)) return given;
+    return this.seen.get(key) ?? undefined;
   }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys.length) return {};
-    const known = this.scope.getStore()?.known;
+    const known = this.known;
     const items: StoreItems = {};
     const unknown: string[] = [];
     for (const key of keys) {
-      const doc = known?.get(key);
+      const doc = known.get(key);
       if (doc === undefined) unknown.push(key);
       else if (doc) items[key] = { ...doc.doc, eTag: String(doc.etag) };
-      known?.delete(key);
+      known.delete(key);
     }
     const rows = unknown.length
       ? await this.executor.select().from(botState).where(inArray(botState.key, unknown))
       : [];
     for (const row of rows) items[row.key] = { ...row.doc, eTag: String(row.etag) };
-    const read = this.scope.getStore()?.read;
-    if (read) for (const key of keys) if (!read.has(key)) read.set(key, items[key]?.eTag ?? null);
+    for (const key of keys) if (!this.seen.has(key)) this.seen.set(key, items[key]?.eTag ?? null);
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
-    const captured = this.scope.getStore()?.writes;
+    const captured = this.writes;
     for (const [key, item] of Object.entries(changes)) {
       const { eTag: given, ...doc } = (item ?? {}) as Record<string, unknown>;
       const eTag = this.expected(key, given);
@@ -150,14 +124,14 @@ export class DbStorage implements Storage {
           .returning({ key: botState.key, etag: botState.etag });
       }
       if (!written.length) throw new EtagConflictError(key);
-      this.scope.getStore()?.known.delete(key);
+      this.known.delete(key);
       // A second save in the same turn builds on this one.
-      this.scope.getStore()?.read.set(key, String(written[0]!.etag));
+      this.seen.set(key, String(written[0]!.etag));
     }
   }
 
   async delete(keys: string[]): Promise<void> {
-    if (keys.length && this.scope.getStore()?.writes) throw new NeedsTransaction('a state delete');
+    if (keys.length && this.writes) throw new NeedsTransaction('a state delete');
     if (keys.length) await this.executor.delete(botState).where(inArray(botState.key, keys));
   }
 }

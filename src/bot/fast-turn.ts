@@ -11,8 +11,9 @@ import { toConversationDto, toMessageDto, withButtons } from '../conversations/d
 import type { AtCommitDelivery } from '../delivery/at-commit';
 import type { OutboundMessage } from '../../channels/types';
 import { SwitchboardAdapter, type BotReply } from './adapter';
-import type { SwitchboardBot } from './bot';
-import { NeedsTransaction, type CapturedWrite, type DbStorage } from './db-storage';
+import { ConversationState } from 'botbuilder-core';
+import { SwitchboardBot } from './bot';
+import { DbStorage, NeedsTransaction, type CapturedWrite } from './db-storage';
 import { customerName, oneMessage, takeTurn, type TurnKit } from './turn-kit';
 
 /** The argument of bot_turn_commit() (migration 0019). */
@@ -57,8 +58,6 @@ export class FastTurns {
   constructor(
     private readonly db: Db,
     private readonly uow: UnitOfWork,
-    private readonly storage: DbStorage,
-    private readonly bot: SwitchboardBot,
     private readonly kit: TurnKit,
     private readonly conversationRepo: ConversationRepository,
     private readonly durable: DurableEvents,
@@ -94,17 +93,14 @@ export class FastTurns {
     const writes = new Map<string, CapturedWrite>();
     let replies: BotReply[];
     try {
-      replies = await this.storage.capture(
-        writes,
-        () =>
-          takeTurn(this.adapter, this.bot, {
-            conv,
-            message,
-            customer: { name: customerName(bot.name, bot.identities), language: bot.language },
-            ports,
-          }),
-        new Map([[bot.state_key, bot.state]]),
-      );
+      // Reads from what ingest returned; writes held back for the commit below.
+      const storage = new DbStorage(this.db, new Map([[bot.state_key, bot.state]]), writes);
+      replies = await takeTurn(this.adapter, new SwitchboardBot(new ConversationState(storage)), {
+        conv,
+        message,
+        customer: { name: customerName(bot.name, bot.identities), language: bot.language },
+        ports,
+      });
     } catch (err) {
       if (err instanceof NeedsTransaction) return 'slow';
       throw err;

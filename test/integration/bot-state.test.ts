@@ -42,7 +42,6 @@ describe('bot state storage', () => {
   });
 
   it('lets only the first of two turns that read the same state save; the other reads again', async () => {
-    const store = new DbStorage(database.db);
     const activity = {
       type: 'message',
       channelId: 'webchat',
@@ -50,19 +49,19 @@ describe('bot state storage', () => {
       from: { id: 'c', name: '' },
       recipient: { id: 'b', name: '' },
     };
-    // Two instances of the server, each with its own state object over the same table.
-    const [a, b] = [0, 1].map(() => {
-      const state = new ConversationState(store);
+    // Each turn (on whichever instance) has its own storage and state object over the table.
+    const begin = () => {
+      const state = new ConversationState(new DbStorage(database.db));
       return { state, steps: state.createProperty<string[]>('steps') };
-    });
+    };
     const turn = () => new TurnContext(new SwitchboardAdapter(), activity);
-    const step = (who: typeof a, text: string) =>
-      store.within(database.db, async () => {
-        const ctx = turn();
-        await who!.steps.set(ctx, [...(await who!.steps.get(ctx, [])), text]);
-        await who!.state.saveChanges(ctx);
-      });
-    await step(a, 'greeted');
+    const step = async (text: string) => {
+      const who = begin();
+      const ctx = turn();
+      await who.steps.set(ctx, [...(await who.steps.get(ctx, [])), text]);
+      await who.state.saveChanges(ctx);
+    };
+    await step('greeted');
 
     // Both turns read the same state before either writes; A saves first.
     const deferred = () => {
@@ -71,8 +70,9 @@ describe('bot state storage', () => {
       return { promise, resolve };
     };
     const [readA, readB, savedA] = [deferred(), deferred(), deferred()];
+    const [a, b] = [begin(), begin()];
     const race = await Promise.allSettled([
-      store.within(database.db, async () => {
+      (async () => {
         const ctx = turn();
         const steps = await a!.steps.get(ctx, []);
         readA.resolve();
@@ -80,8 +80,8 @@ describe('bot state storage', () => {
         await a!.steps.set(ctx, [...steps, 'menu: complaint']);
         await a!.state.saveChanges(ctx);
         savedA.resolve();
-      }),
-      store.within(database.db, async () => {
+      })(),
+      (async () => {
         const ctx = turn();
         const steps = await b!.steps.get(ctx, []);
         readB.resolve();
@@ -89,15 +89,17 @@ describe('bot state storage', () => {
         await savedA.promise;
         await b!.steps.set(ctx, [...steps, 'menu: order']);
         await b!.state.saveChanges(ctx);
-      }),
+      })(),
     ]);
     expect(race[0].status).toBe('fulfilled');
     // B read before A wrote: its write would lose A's step, so it is refused…
     expect(race[1].status === 'rejected' && race[1].reason).toBeInstanceOf(EtagConflictError);
     // …and taken again on what A left, B's step follows A's.
-    await step(b, 'menu: order');
-    await store.within(database.db, async () => {
-      expect(await a!.steps.get(turn(), [])).toEqual(['greeted', 'menu: complaint', 'menu: order']);
-    });
+    await step('menu: order');
+    expect(await begin().steps.get(turn(), [])).toEqual([
+      'greeted',
+      'menu: complaint',
+      'menu: order',
+    ]);
   });
 });
