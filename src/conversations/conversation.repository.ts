@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizz
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/rows';
+import { rowFromJson } from '../db/json-row';
 import {
   complaints,
   contacts,
@@ -253,6 +254,29 @@ export class ConversationRepository {
       team: row.teamId ? { id: row.teamId, name: teamRow?.name ?? '' } : null,
       complaint: row.level > 0 ? await this.complaintSummary(row.id, db) : null,
     });
+  }
+
+  /**
+   * A conversation as a database function returns it (`ingest_message`, `bot_turn_commit`: the
+   * row as JSON with the contact and the assignee's and team's names): the row and its DTO, with
+   * one more read only when it has a complaint.
+   */
+  async fromFunction(out: {
+    conversation: Record<string, unknown>;
+    contact: Ref;
+    assignee_name: string | null;
+    team_name: string | null;
+  }): Promise<{ row: ConversationRow; dto: ConversationDto }> {
+    const row = rowFromJson(conversations, out.conversation);
+    return {
+      row,
+      dto: toConversationDto(row, {
+        contact: out.contact,
+        assignee: row.assigneeId ? { id: row.assigneeId, name: out.assignee_name ?? '' } : null,
+        team: row.teamId ? { id: row.teamId, name: out.team_name ?? '' } : null,
+        complaint: row.level > 0 ? await this.complaintSummary(row.id) : null,
+      }),
+    };
   }
 
   async findRow(id: string, db: Executor = this.db): Promise<ConversationRow | undefined> {

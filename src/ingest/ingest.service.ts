@@ -1,13 +1,12 @@
 import type { InboundMessage } from '../../channels/types';
 import { contactSearchSource, identityKindInfo } from '../../channels/identities';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { attachments, conversations, messages, type InboxRow } from '../db/schema';
+import { attachments, messages, type InboxRow } from '../db/schema';
 import { rowFromJson } from '../db/json-row';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import type { MessageRepository } from '../conversations/message.repository';
 import {
   previewOf,
-  toConversationDto,
   toMessageDto,
   type ConversationDto,
   type MessageDto,
@@ -97,14 +96,7 @@ export class IngestService {
         stored.senderType === 'contact' ? contact : null,
         fileRows,
       );
-      const row = rowFromJson(conversations, outcome.conversation);
-      const conversation = toConversationDto(row, {
-        contact,
-        assignee: row.assigneeId ? { id: row.assigneeId, name: outcome.assignee_name ?? '' } : null,
-        team: row.teamId ? { id: row.teamId, name: outcome.team_name ?? '' } : null,
-        // Only a conversation with a level has a complaint: one more read, only then.
-        complaint: row.level > 0 ? await this.conversations.complaintSummary(row.id) : null,
-      });
+      const { row, dto: conversation } = await this.conversations.fromFunction(outcome);
       if (outcome.first_message) emit('conversation.created', { conversation });
       // The conversation's list fields ride on the message: no separate conversation.updated.
       emit('message.created', {
