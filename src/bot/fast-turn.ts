@@ -2,14 +2,13 @@ import type { Db } from '../db/client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { FunctionBatcher } from '../db/function-batcher';
 import { rowFromJson } from '../db/json-row';
-import { conversations, messages, type BotLanguage } from '../db/schema';
+import { messages, type BotLanguage } from '../db/schema';
 import type { EventMap } from '../events/event-map';
 import type { DurableEvents } from '../jobs/durable-events';
 import type { ConversationRepository } from '../conversations/conversation.repository';
 import { outboundContent } from '../conversations/message.service';
-import { toConversationDto, toMessageDto, withButtons } from '../conversations/dto';
+import { toMessageDto } from '../conversations/dto';
 import type { AtCommitDelivery } from '../delivery/at-commit';
-import type { OutboundMessage } from '../../channels/types';
 import { SwitchboardAdapter, type BotReply } from './adapter';
 import { ConversationState } from 'botbuilder-core';
 import { SwitchboardBot } from './bot';
@@ -108,7 +107,9 @@ export class FastTurns {
 
     const content = outboundContent(oneMessage(replies));
     const reply = content.text.trim() ? content : null;
-    const sentAtCommit = reply !== null && this.atCommit.accepts(conv.channel, bot.recipient);
+    // The web widget's reply is recorded sent and pushed after the commit; others get a job.
+    const pushTo = reply && this.atCommit.recipientFor(conv.channel, bot.recipient);
+    const sentAtCommit = !!pushTo;
     const posted = {
       senderType: 'bot' as const,
       private: false,
@@ -145,50 +146,25 @@ export class FastTurns {
       posted,
     };
 
-    const pushed = await this.uow.statement(async (_db, emit) => {
+    const committed = await this.uow.statement(async (_db, emit) => {
       const outcome = await this.commits.run(call);
       // The dialog changed meanwhile, or the bot was switched off: the transactional turn decides.
       if (outcome.outcome === 'conflict' || outcome.outcome === 'switched_off')
         return 'slow' as const;
       if (outcome.outcome !== 'committed' || !outcome.message) return null;
-      const row = rowFromJson(conversations, outcome.conversation);
+      const { row, dto } = await this.conversationRepo.fromFunction(outcome);
       const stored = rowFromJson(messages, outcome.message);
-      const conversation = toConversationDto(row, {
-        contact: outcome.contact,
-        assignee: row.assigneeId ? { id: row.assigneeId, name: outcome.assignee_name ?? '' } : null,
-        team: row.teamId ? { id: row.teamId, name: outcome.team_name ?? '' } : null,
-        complaint: row.level > 0 ? await this.conversationRepo.complaintSummary(row.id) : null,
-      });
       emit('message.created', {
         conversationId: row.id,
         inboxId: row.inboxId,
         message: toMessageDto(stored, null, []),
-        conversation,
+        conversation: dto,
       });
       if (!sentAtCommit || listeners.length) emit('jobs.enqueued', {});
-      return sentAtCommit && bot.recipient
-        ? ({
-            messageId: stored.id,
-            conversationId: row.id,
-            inboxId: row.inboxId,
-            recipient: {
-              kind: bot.recipient.kind as OutboundMessage['recipient']['kind'],
-              value: bot.recipient.value,
-            },
-            threadKey: row.threadKey,
-            channelRef: row.channelRef,
-            subject: row.subject,
-            text: stored.text,
-            attachments: [],
-            meta: stored.meta,
-            ...withButtons(stored.meta),
-            senderName: null,
-            createdAt: stored.createdAt,
-          } satisfies OutboundMessage)
-        : null;
+      return { row, stored };
     });
-    if (pushed === 'slow') return 'slow';
-    if (pushed) await this.atCommit.push(pushed);
+    if (committed === 'slow') return 'slow';
+    if (committed && pushTo) await this.atCommit.push(committed.row, committed.stored, pushTo);
     return 'done';
   }
 }

@@ -1,6 +1,6 @@
-import type { OutboundMessage } from '../../channels/types';
 import type { ChannelHost } from '../channel-host/channel-host';
-import type { ChannelKind } from '../db/schema';
+import type { ChannelKind, ConversationRow, IdentityKind, MessageRow } from '../db/schema';
+import { outboundOf } from './outbound';
 import type { Logger } from '../logger';
 
 /** A push is a local emit that never waits: nothing to time out (a timer per message costs). */
@@ -18,25 +18,37 @@ export class AtCommitDelivery {
     private readonly logger: Logger,
   ) {}
 
-  /** Whether a message on this channel to this identity can go this way. */
-  accepts(
+  /**
+   * The identity a message on this channel goes to this way, or null when it cannot (the channel
+   * needs a delivery job, or the identity is unreachable or of another kind).
+   */
+  recipientFor(
     channel: ChannelKind,
-    recipient: { kind: string; value: string; state: string } | null,
-  ): recipient is { kind: OutboundMessage['recipient']['kind']; value: string; state: 'ok' } {
+    identity: { kind: string; value: string; state: string } | null,
+  ): { kind: IdentityKind; value: string } | null {
     const definition = this.host.definition(channel);
-    return (
-      definition?.sendsAtCommit === true &&
-      recipient?.state === 'ok' &&
-      recipient.kind === definition.recipientKind
-    );
+    return definition?.sendsAtCommit === true &&
+      identity?.state === 'ok' &&
+      identity.kind === definition.recipientKind
+      ? { kind: definition.recipientKind, value: identity.value }
+      : null;
   }
 
-  async push(message: OutboundMessage): Promise<void> {
+  /** Pushes a message recorded sent in a transaction that has committed. */
+  async push(
+    conversation: ConversationRow,
+    message: MessageRow,
+    recipient: { kind: IdentityKind; value: string },
+  ): Promise<void> {
+    const outbound = outboundOf(conversation, message, recipient, {
+      attachments: [],
+      senderName: null,
+    });
     try {
-      await this.host.send(message.inboxId, message, NEVER_ABORTED);
+      await this.host.send(outbound.inboxId, outbound, NEVER_ABORTED);
     } catch (err) {
       this.logger.warn(
-        { err, messageId: message.messageId, inboxId: message.inboxId },
+        { err, messageId: outbound.messageId, inboxId: outbound.inboxId },
         'push after commit failed: the customer gets the message when the widget reconnects',
       );
     }

@@ -21,7 +21,7 @@ import type { MessageRepository } from '../conversations/message.repository';
 import type { EventMap } from '../events/event-map';
 import type { JobContext, JobHandler } from '../jobs/worker';
 import { retryDelayMs } from '../jobs/backoff';
-import { withButtons } from '../conversations/dto';
+import { outboundOf } from './outbound';
 import type { Logger } from '../logger';
 
 type Prepared =
@@ -167,29 +167,23 @@ export class DeliveryJob {
         ? await this.db.select({ name: users.name }).from(users).where(eq(users.id, row.m.senderId))
         : [];
     return {
-      outbound: {
-        messageId,
-        conversationId: row.c.id,
-        inboxId: row.c.inboxId,
-        recipient: { kind: recipient.kind, value: recipient.value },
-        threadKey: row.c.threadKey,
-        channelRef: row.c.channelRef,
-        subject: row.c.subject,
-        text: row.m.text,
-        attachments: files
-          .filter((f) => f.storagePath)
-          .map((f) => ({
-            fileName: f.fileName,
-            contentType: f.contentType,
-            size: f.size,
-            path: this.files.absolutePath(f.storagePath!),
-            ...(this.opts.publicUrl ? { publicUrl: this.opts.publicUrl(f.id) } : {}),
-          })),
-        meta: row.m.meta,
-        ...withButtons(row.m.meta),
-        senderName: author?.name ?? null,
-        createdAt: row.m.createdAt,
-      },
+      outbound: outboundOf(
+        row.c,
+        row.m,
+        { kind: recipient.kind, value: recipient.value },
+        {
+          attachments: files
+            .filter((f) => f.storagePath)
+            .map((f) => ({
+              fileName: f.fileName,
+              contentType: f.contentType,
+              size: f.size,
+              path: this.files.absolutePath(f.storagePath!),
+              ...(this.opts.publicUrl ? { publicUrl: this.opts.publicUrl(f.id) } : {}),
+            })),
+          senderName: author?.name ?? null,
+        },
+      ),
       files,
     };
   }
