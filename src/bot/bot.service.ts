@@ -95,25 +95,23 @@ export class BotService {
   async onIngested(due: EventMap['bot.turn']): Promise<void> {
     const { conversation, message, bot } = due;
     await this.queue.run(conversation.id, async () => {
-      try {
-        let outcome: 'done' | 'slow' = 'slow';
-        try {
-          outcome = await this.fast.run(due);
-        } catch (err) {
-          this.logger.warn(
-            { err, conversationId: conversation.id },
-            'bot: quick turn failed, taking it in a transaction',
-          );
-        }
-        if (outcome === 'slow')
-          await this.withRetries(conversation.id, message.id, { key: bot.job_key });
-      } catch (err) {
-        this.logger.error(
-          { err, conversationId: conversation.id, messageId: message.id },
-          'bot turn failed: the worker takes it again',
+      const outcome = await this.fast.run(due).catch((err: unknown) => {
+        this.logger.warn(
+          { err, conversationId: conversation.id },
+          'bot: quick turn failed, taking it in a transaction',
         );
-        await this.jobs.dueNow(EVENT_JOB, bot.job_key);
-      }
+        return 'slow' as const;
+      });
+      if (outcome === 'done') return;
+      await this.withRetries(conversation.id, message.id, { key: bot.job_key }).catch(
+        async (err: unknown) => {
+          this.logger.error(
+            { err, conversationId: conversation.id, messageId: message.id },
+            'bot turn failed: the worker takes it again',
+          );
+          await this.jobs.dueNow(EVENT_JOB, bot.job_key);
+        },
+      );
     });
   }
 
