@@ -15,25 +15,11 @@ import { simulateOrders } from '../../src/clv/simulate';
 import { queryRows } from '../../src/db/rows';
 import { ensureBuilt } from '../helpers/build';
 import { ADMIN, login, startTestServer, type Api, type TestServer } from '../helpers/server';
+import type { SummaryReport as Summary } from '../../src/crm/report.service';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(root, 'docs/screenshots');
-
-interface Summary {
-  from: string;
-  to: string;
-  conversations: {
-    total: number;
-    byChannel: {
-      channel: string;
-      conversations: number;
-      messagesIn: number;
-      messagesOut: number;
-    }[];
-  };
-  complaints: { total: number; climbed: number };
-}
 
 let app: TestServer;
 let admin: Api;

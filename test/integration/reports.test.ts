@@ -14,22 +14,7 @@ import {
   type Api,
   type TestServer,
 } from '../helpers/server';
-
-interface Summary {
-  conversations: {
-    total: number;
-    byChannel: {
-      channel: string;
-      conversations: number;
-      messagesIn: number;
-      messagesOut: number;
-    }[];
-    byHour: { hour: number; messagesIn: number }[];
-  };
-  firstResponse: { count: number; median: number | null; p90: number | null };
-  sla: { withPolicy: number; breached: number; compliance: number | null };
-  csat: { count: number; average: number | null };
-}
+import type { SummaryReport as Summary } from '../../src/crm/report.service';
 
 interface PlanConv {
   id: string;
