@@ -117,45 +117,48 @@ async function main(): Promise<void> {
       }
     });
 
-    // BENCH_ONLY=bot skips the ingest-alone phase (to profile the bot's side alone).
+    // BENCH_ONLY=bot|ingest runs one phase (to profile one side alone).
     const only = process.env.BENCH_ONLY;
-    const skipped: Phase = { count: 1, latencies: [0], elapsed: 1, cpuMs: 0, statements: 0 };
-    const ingestAlone = only === 'bot' ? skipped : await run(server, inboxId, false, waiting);
-    const withBot = only === 'ingest' ? skipped : await run(server, inboxId, true, waiting);
+    const ingestAlone = only === 'bot' ? null : await run(server, inboxId, false, waiting);
+    const withBot = only === 'ingest' ? null : await run(server, inboxId, true, waiting);
 
     const rate = (r: Phase) => (r.count / r.elapsed) * 1000;
     const cpu = (r: Phase) => r.cpuMs / r.count;
+    const perMessage = (r: Phase) => (r.statements / r.count).toFixed(1);
     const db = storage.databaseUrl ? 'PostgreSQL' : 'PGlite';
     const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const p50p99 = (r: Phase) =>
+      `p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}`;
     const pace = thinkMs > 0 ? `each customer thinking ~${thinkMs / 1000} s` : 'no think time';
     console.log(`\nbot, ${conversations} web-chat conversations at once, ${pace} (${db})`);
-    console.log(
-      `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued p50 ${ms(percentile(withBot.latencies, 50))}, p99 ${ms(percentile(withBot.latencies, 99))}`,
-    );
-    if (turnsLeft)
-      console.log(`  turns left to the worker's safety net (not taken at once): ${turnsLeft}`);
-    if (missed)
+    if (withBot) {
       console.log(
-        `  turns without a reply within ${REPLY_TIMEOUT_MS / 1000} s (left out of the rate and latencies): ${missed}`,
+        `  bot turns: ${rate(withBot).toFixed(0)}/s; message in → bot reply queued ${p50p99(withBot)}; CPU ${cpu(withBot).toFixed(2)} ms per turn`,
       );
-    console.log(
-      `  ingest alone (bot off): ${rate(ingestAlone).toFixed(0)} messages/s; p50 ${ms(percentile(ingestAlone.latencies, 50))}, p99 ${ms(percentile(ingestAlone.latencies, 99))}`,
-    );
-    console.log(
-      `  CPU of this process per customer message: ${cpu(ingestAlone).toFixed(2)} ms ingest alone, ${cpu(withBot).toFixed(2)} ms with the bot (+${((cpu(withBot) / cpu(ingestAlone) - 1) * 100).toFixed(0)} %)`,
-    );
-    if (storage.databaseUrl)
+      if (turnsLeft)
+        console.log(`  turns left to the worker's safety net (not taken at once): ${turnsLeft}`);
+      if (missed)
+        console.log(
+          `  turns without a reply within ${REPLY_TIMEOUT_MS / 1000} s (left out of the rate and latencies): ${missed}`,
+        );
+    }
+    if (ingestAlone)
       console.log(
-        `  statements to PostgreSQL per customer message: ${(ingestAlone.statements / ingestAlone.count).toFixed(1)} ingest alone, ${(withBot.statements / withBot.count).toFixed(1)} with the bot`,
+        `  ingest alone (bot off): ${rate(ingestAlone).toFixed(0)} messages/s; ${p50p99(ingestAlone)}; CPU ${cpu(ingestAlone).toFixed(2)} ms per message`,
       );
-    const dialog = await dialogAlone();
-    console.log(
-      `  the dialog alone (botbuilder in memory, no database, no sockets): ${dialog.toFixed(2)} ms CPU per turn (${((dialog / cpu(ingestAlone)) * 100).toFixed(0)} % of ingest alone)`,
-    );
-    if (thinkMs === 0)
+    if (withBot && ingestAlone) {
       console.log(
-        `  throughput cost: ${((rate(ingestAlone) / rate(withBot) - 1) * 100).toFixed(0)} % more time per message with the bot`,
+        `  CPU of this process per customer message: ${cpu(ingestAlone).toFixed(2)} ms ingest alone, ${cpu(withBot).toFixed(2)} ms with the bot (+${((cpu(withBot) / cpu(ingestAlone) - 1) * 100).toFixed(0)} %)`,
       );
+      if (storage.databaseUrl)
+        console.log(
+          `  statements to PostgreSQL per customer message: ${perMessage(ingestAlone)} ingest alone, ${perMessage(withBot)} with the bot`,
+        );
+      const dialog = await dialogAlone();
+      console.log(
+        `  the dialog alone (botbuilder in memory, no database, no sockets): ${dialog.toFixed(2)} ms CPU per turn (${((dialog / cpu(ingestAlone)) * 100).toFixed(0)} % of ingest alone)`,
+      );
+    }
   } finally {
     await server.stop();
     await storage.cleanup();
